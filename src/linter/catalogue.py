@@ -1,0 +1,166 @@
+"""The catalogue of standard disclosure tables and their aliases.
+
+A table's canonical key does not depend on its printed number: the same 三公
+table is 公开09表 in the Hubei/Wuhan family and 表七 in the Shanghai family.
+Tables are found by title first (whitespace, year and punctuation removed),
+then by printed number within a profile. Plugins add catalogues through the
+``fiscal_lint_table_catalogue`` hook.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    kind: str  # "决算" | "预算" | "绩效"
+    name: str  # the national name
+    titles: tuple[str, ...]  # accepted title variants (normalised form is computed)
+    numbers: dict[str, str] = field(default_factory=dict)  # profile → printed number
+    lanes: tuple[str, ...] = ()  # lane names of a two-lane (or three-lane) table
+
+
+def normalise_title(text: str) -> str:
+    """Title as compared: NFKC, no whitespace, no year, no quotes or brackets, no 表号 prefix."""
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"\s+", "", t)
+    t = re.sub(r"^(?:公开\d+表|表[一二三四五六七八九十]+)", "", t)
+    t = re.sub(r"^.*?\d{4}年度?", "", t)  # "XX单位2024年度" prefix
+    t = re.sub(r"[\"“”‘’'《》()（）\[\]【】]", "", t)
+    return t
+
+
+FINAL_ACCOUNTS: tuple[TableSpec, ...] = (
+    TableSpec(
+        "income_expenditure_summary", "决算", "收入支出决算总表",
+        ("收入支出决算总表",),
+        {"hubei": "公开01表", "shanghai": "表一"},
+        lanes=("收入", "支出"),
+    ),
+    TableSpec("income", "决算", "收入决算表", ("收入决算表",), {"hubei": "公开02表", "shanghai": "表二"}),
+    TableSpec("expenditure", "决算", "支出决算表", ("支出决算表",), {"hubei": "公开03表", "shanghai": "表三"}),
+    TableSpec(
+        "fiscal_grant_summary", "决算", "财政拨款收入支出决算总表",
+        ("财政拨款收入支出决算总表",),
+        {"hubei": "公开04表", "shanghai": "表四"},
+        lanes=("收入", "支出"),
+    ),
+    TableSpec(
+        "general_budget_expenditure", "决算", "一般公共预算财政拨款支出决算表",
+        ("一般公共预算财政拨款支出决算表",),
+        {"hubei": "公开05表", "shanghai": "表五"},
+    ),
+    TableSpec(
+        "general_budget_basic_expenditure", "决算", "一般公共预算财政拨款基本支出决算表",
+        ("一般公共预算财政拨款基本支出决算明细表", "一般公共预算财政拨款基本支出决算表"),
+        {"hubei": "公开06表", "shanghai": "表六"},
+        lanes=("人员经费", "公用经费", "资本性支出"),
+    ),
+    TableSpec(
+        "government_fund", "决算", "政府性基金预算财政拨款收入支出决算表",
+        ("政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款支出决算表"),
+        {"hubei": "公开07表", "shanghai": "表八"},
+    ),
+    TableSpec(
+        "state_capital", "决算", "国有资本经营预算财政拨款支出决算表",
+        ("国有资本经营预算财政拨款支出决算表", "国有资本经营预算财政拨款收入支出决算表"),
+        {"hubei": "公开08表", "shanghai": "表九"},
+    ),
+    TableSpec(
+        "three_public", "决算", "财政拨款“三公”经费支出决算表",
+        ("财政拨款三公经费支出决算表", "一般公共预算财政拨款三公经费支出决算表"),
+        {"hubei": "公开09表", "shanghai": "表七"},
+    ),
+)
+
+BUDGET: tuple[TableSpec, ...] = (
+    TableSpec("budget_summary", "预算", "财务收支预算总表", ("财务收支预算总表", "收支预算总表", "部门财务收支预算总表")),
+    TableSpec("budget_income", "预算", "收入预算总表", ("收入预算总表", "部门收入预算总表", "收入预算表")),
+    TableSpec("budget_expenditure", "预算", "支出预算总表", ("支出预算总表", "部门支出预算总表", "支出预算表")),
+    TableSpec(
+        "budget_fiscal_grant_summary", "预算", "财政拨款收支预算总表",
+        ("财政拨款收支预算总表", "财政拨款收支总表", "部门财政拨款收支预算总表"),
+    ),
+    TableSpec(
+        "budget_general_expenditure", "预算", "一般公共预算支出功能分类预算表",
+        ("一般公共预算支出功能分类预算表", "一般公共预算支出表", "财政拨款支出预算表", "一般公共预算支出预算表"),
+    ),
+    TableSpec(
+        "budget_general_basic_expenditure", "预算", "一般公共预算基本支出部门预算经济分类预算表",
+        (
+            "一般公共预算基本支出部门预算经济分类预算表",
+            "一般公共预算基本支出表",
+            "一般公共预算基本支出预算表",
+            "一般公共预算基本支出经济分类预算表",
+        ),
+    ),
+    TableSpec(
+        "budget_government_fund", "预算", "政府性基金预算支出功能分类预算表",
+        ("政府性基金预算支出功能分类预算表", "政府性基金预算支出表", "政府性基金预算支出预算表"),
+    ),
+    TableSpec(
+        "budget_state_capital", "预算", "国有资本经营预算支出功能分类预算表",
+        ("国有资本经营预算支出功能分类预算表", "国有资本经营预算支出表", "国有资本经营预算支出预算表"),
+    ),
+    TableSpec(
+        "budget_three_public", "预算", "“三公”经费和机关运行经费预算表",
+        ("三公经费和机关运行经费预算表", "一般公共预算三公经费支出表", "三公经费支出预算表", "财政拨款三公经费预算表"),
+    ),
+)
+
+PERFORMANCE: tuple[TableSpec, ...] = (
+    TableSpec("performance_overall", "绩效", "部门整体支出绩效自评表", ("部门单位整体支出绩效自评表", "部门整体支出绩效自评表")),
+    TableSpec("performance_summary", "绩效", "项目支出绩效自评情况汇总表", ("项目支出绩效自评情况汇总表",)),
+    TableSpec("performance_project", "绩效", "项目支出绩效自评表", ("项目支出绩效自评表",)),
+)
+
+STANDARD_TABLES: tuple[TableSpec, ...] = FINAL_ACCOUNTS + BUDGET + PERFORMANCE
+
+_CN_DIGITS = "一二三四五六七八九"
+
+
+class Catalogue:
+    """Table specs from every plugin, looked up by title or by printed number."""
+
+    def __init__(self, specs: list[TableSpec] | tuple[TableSpec, ...] = STANDARD_TABLES):
+        self.specs: list[TableSpec] = list(specs)
+        self.by_key = {s.key: s for s in self.specs}
+        self._by_title = {normalise_title(t): s for s in self.specs for t in s.titles}
+
+    def keys(self) -> list[str]:
+        return [s.key for s in self.specs]
+
+    def match_title(self, title: str) -> TableSpec | None:
+        """Exact match of the normalised title, else the longest known title it ends with."""
+        t = normalise_title(title)
+        if not t:
+            return None
+        if t in self._by_title:
+            return self._by_title[t]
+        best = None
+        for known, spec in self._by_title.items():
+            if t.endswith(known) and (best is None or len(known) > len(best[0])):
+                best = (known, spec)
+        return best[1] if best else None
+
+    def match_number(self, number: str, profile: str | None) -> TableSpec | None:
+        """The spec printed under ``number`` in ``profile`` (or in any profile if unique)."""
+        n = normalise_number(number)
+        hits = [s for s in self.specs if any(normalise_number(v) == n and (profile in (None, p)) for p, v in s.numbers.items())]
+        return hits[0] if len(hits) == 1 else None
+
+
+def normalise_number(number: str) -> str:
+    """``公开 01 表`` → ``公开01表``; ``表 7`` → ``表七``."""
+    n = re.sub(r"\s+", "", unicodedata.normalize("NFKC", number))
+    m = re.fullmatch(r"公开0?(\d)表", n)
+    if m:
+        return f"公开0{m.group(1)}表"
+    m = re.fullmatch(r"表(\d)", n)
+    if m:
+        return "表" + _CN_DIGITS[int(m.group(1)) - 1]
+    return n
