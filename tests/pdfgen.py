@@ -252,9 +252,10 @@ EMPTY_FUND = TableSpec(  # an empty table with its 本部门…无… statement
 
 
 def fixture_report() -> bytes:
-    """A four-table 决算 report: cover, a section with paragraphs, tables over three pages."""
+    """A four-table 决算 report: a cover page, a section with a paragraph, tables over three pages."""
     w = Writer()
     w.text("2024 年度示例单位决算公开", size=20, centred=True, gap=30)
+    w.new_page()  # the cover stands alone, as in real reports
     w.heading("第一部分 示例单位概况")
     w.heading("一、部门主要职责", size=12)
     w.paragraph("负责本单位日常工作，组织协调各项会议和活动，完成上级交办的其他工作任务。")

@@ -22,7 +22,7 @@ def test_parse_writes_validated_model_with_chinese_unescaped(tmp_path: Path, fix
     assert "收入支出决算总表" in text  # not \\u escaped
     model = json.loads(text)
     assert schema_errors(model) == []
-    assert model["source"]["page_count"] == 3
+    assert model["source"]["page_count"] == 4
 
 
 def test_parse_several_files_to_stdout_as_json_lines(fixture_pdf: Path) -> None:

@@ -16,7 +16,12 @@ from importlib import import_module
 from linter import __version__
 
 # Each command module exposes ``register(subparsers)`` and sets ``func`` on its parser.
-COMMANDS = ("linter.commands.parse", "linter.commands.demo", "linter.commands.rules")
+COMMANDS = (
+    "linter.commands.parse",
+    "linter.commands.demo",
+    "linter.commands.rules",
+    "linter.commands.plugins",
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 

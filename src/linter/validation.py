@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from linter.resources import schema_path
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str = "document.schema.json") -> Draft202012Validator:
     schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)

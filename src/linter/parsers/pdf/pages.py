@@ -8,6 +8,7 @@ pitfalls 5 and 13). Coordinates are converted to a top-left origin
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
 RULE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a ruling (Word draws borders so)
+_BOLD_NAME = re.compile(r"bold|black|heavy", re.IGNORECASE)
+_FILL_STROKE = 2  # text render mode "2 Tr"
 
 
 @dataclass(slots=True)
@@ -30,6 +33,7 @@ class Char:
     bottom: float
     size: float
     font: str
+    bold: bool = False  # a bold face, or glyphs filled and stroked (how some exporters fake bold)
 
     @property
     def cx(self) -> float:
@@ -81,10 +85,30 @@ class Page:
         return build_lines(self.chars if chars is None else chars, split_gap=split_gap)
 
 
+class _Aggregator(PDFPageAggregator):
+    """Keeps the text render mode on each LTChar: ONLYOFFICE draws bold headings as "2 Tr"."""
+
+    render_mode = 0
+
+    def render_string(self, textstate, seq, ncs, graphicstate):
+        self.render_mode = textstate.render
+        super().render_string(textstate, seq, ncs, graphicstate)
+
+    def render_char(self, *args, **kwargs):
+        adv = super().render_char(*args, **kwargs)
+        self.cur_item._objs[-1].render_mode = self.render_mode
+        return adv
+
+
+def _is_bold(obj: LTChar) -> bool:
+    name = obj.fontname if isinstance(obj.fontname, str) else str(obj.fontname)
+    return getattr(obj, "render_mode", 0) == _FILL_STROKE or bool(_BOLD_NAME.search(name))
+
+
 def iter_pages(fp: BinaryIO, password: str = "", maxpages: int = 0) -> Iterator[Page]:
     """Yield every page of the PDF in ``fp`` as raw characters and rulings."""
     rsrc = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(rsrc, laparams=None)
+    device = _Aggregator(rsrc, laparams=None)
     interpreter = PDFPageInterpreter(rsrc, device)
     for number, pdfpage in enumerate(PDFPage.get_pages(fp, password=password, maxpages=maxpages), start=1):
         interpreter.process_page(pdfpage)
@@ -102,7 +126,9 @@ def _collect(container, page: Page, ytop: float) -> None:
             if not text or text.isspace() and text != " ":
                 continue
             page.chars.append(
-                Char(text, obj.x0, ytop - obj.y1, obj.x1, ytop - obj.y0, round(obj.size, 1), obj.fontname)
+                Char(
+                    text, obj.x0, ytop - obj.y1, obj.x1, ytop - obj.y0, round(obj.size, 1), obj.fontname, _is_bold(obj)
+                )
             )
         elif isinstance(obj, LTFigure):
             _collect(obj, page, ytop)

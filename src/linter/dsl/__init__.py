@@ -1,0 +1,38 @@
+"""The rule language: rule packs are data, evaluated safely over a :class:`linter.model.Document`.
+
+Python API::
+
+    from linter.dsl import default_pack_paths, evaluate, load_packs
+
+    packs = load_packs(default_pack_paths())      # raises DslError with file:line:col diagnostics
+    result = evaluate(packs, document)            # EvaluationResult(findings, outcomes, errors)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from linter.dsl.diagnostics import Diagnostic, DslError
+from linter.dsl.evaluator import evaluate_rules
+from linter.dsl.pack import RulePack, check_paths, default_pack_paths, load_packs
+from linter.dsl.parser import parse_source
+from linter.findings import EvaluationResult
+from linter.model import Document
+
+__all__ = [
+    "Diagnostic",
+    "DslError",
+    "EvaluationResult",
+    "RulePack",
+    "check_paths",
+    "default_pack_paths",
+    "evaluate",
+    "load_packs",
+    "parse_source",
+]
+
+
+def evaluate(packs: RulePack | Sequence[RulePack], document: Document) -> EvaluationResult:
+    """Run every rule of the packs over the document. A broken rule is reported in ``errors``."""
+    pack_list = [packs] if isinstance(packs, RulePack) else list(packs)
+    return evaluate_rules([r for p in pack_list for r in p.rules], document)

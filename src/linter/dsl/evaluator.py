@@ -1,0 +1,383 @@
+"""Run rules over a document: every rule instance ends as pass, fail, not_applicable or insufficient_data.
+
+No ``eval``/``exec``: the syntax tree is walked, functions come from the registry only,
+regexes run on RE2, and every rule has a step and instance budget. A rule that breaks is
+reported as a :class:`~linter.findings.RuleError` and the other rules still run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from linter.dsl import nodes as n
+from linter.dsl.functions import registry
+from linter.dsl.runtime import (
+    INSTANCE_LIMIT,
+    Context,
+    apply_policy,
+    as_quantity,
+    combine_and,
+    combine_or,
+    compare,
+    negate,
+    to_verdict,
+    truthy,
+)
+from linter.dsl.values import (
+    Blank,
+    BudgetExceeded,
+    Capture,
+    ColumnV,
+    Match,
+    Missing,
+    Quantity,
+    RegexV,
+    RowV,
+    RuleBug,
+    Scope,
+    Sentence,
+    Skip,
+    TableV,
+    Verdict,
+    Violation,
+    column_path,
+    describe,
+)
+from linter.findings import EvaluationResult, Finding, Location, Outcome, RuleError
+from linter.model import Document
+
+PLACEHOLDER = re.compile(r"\{([\w\u3400-\u9fff]+(?:\.[\w\u3400-\u9fff]+)*)(?::([<>^]?\d*(?:\.\d+)?[f%]?))?\}")
+ROUNDING_MESSAGE = "尾数差异：{lhs} 与 {rhs} 相差 {diff}，在舍入误差范围 ±{tolerance} 内。"
+
+
+def get_attr(value: Any, name: str) -> Any:
+    """Fields a rule may read: ``r.code``, ``c.name``, ``m.rate``, ``t.number``…"""
+    if isinstance(value, Match):
+        if name in value.groups:
+            return value.groups[name]
+        if name == "text":
+            return value.text
+        if name == "sentence":
+            return value.sentence
+    elif isinstance(value, RowV):
+        r = value.row
+        fields: dict[str, Any] = {"code": r.code, "label": r.label, "line": r.line_no, "level": r.level}
+        if name in fields:
+            return fields[name] or ""
+        if name == "lane":
+            lane = next((ln for ln in value.table.lanes if ln.index == r.lane), None)
+            return lane.name if lane and lane.name else str(r.lane)
+    elif isinstance(value, ColumnV):
+        path = column_path(value.column)
+        if name == "name":
+            return path[-1] if path else ""
+        if name == "path":
+            return "/".join(path)
+        if name == "no":
+            return value.column.column_no or ""
+    elif isinstance(value, TableV):
+        t = value.table
+        tf = {"key": t.key, "number": t.number, "title": t.title, "unit": t.unit}
+        if name in tf:
+            return tf[name] or ""
+    elif isinstance(value, Capture):
+        if name == "text":
+            return value.text or ""
+    elif isinstance(value, Sentence | Scope):
+        if name == "text":
+            return value.text if isinstance(value, Sentence) else "".join(s.text for s in value.sentences)
+        if name == "heading" and isinstance(value, Scope):
+            return value.name
+    raise RuleBug(f"{describe(value)[:30]} 没有字段 {name} / no field {name!r} on {type(value).__name__}")
+
+
+@dataclass
+class _State:
+    """What one instance has done so far."""
+
+    statuses: list[str] = field(default_factory=list)
+    findings: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+class _RuleRun:
+    def __init__(self, rule: n.Rule, document: Document, functions: dict[str, Callable[..., Any]]):
+        self.rule = rule
+        self.ctx = Context(document, default_blank=rule.blank)
+        self.functions = functions
+        self.findings: list[Finding] = []
+        self.outcomes: list[Outcome] = []
+
+    # -- statements
+    def run(self) -> None:
+        env: dict[str, Any] = {}
+        for name, expr in self.rule.consts.items():
+            env[name] = self.ev(expr, env)
+        self.exec(0, env, {}, _State())
+
+    def exec(self, i: int, env: dict[str, Any], inst: dict[str, str], state: _State) -> None:
+        body = self.rule.body
+        try:
+            while i < len(body):
+                st = body[i]
+                if isinstance(st, n.For):
+                    self.loop(st, i, env, inst, state)
+                    return
+                if isinstance(st, n.Let):
+                    value = self.ev(st.expr, env)
+                    env[st.name] = apply_policy(value, st.blank) if st.blank else value
+                elif isinstance(st, n.When):
+                    ok = truthy(self.ev(st.cond, env))
+                    if ok == st.negate:
+                        word = "unless" if st.negate else "when"
+                        self.close(inst, state, "not_applicable", f"条件不成立 / {word} condition not met")
+                        return
+                elif isinstance(st, n.Assert):
+                    self.check(st, env, inst, state)
+                i += 1
+        except Missing as exc:
+            self.close(inst, state, "insufficient_data", str(exc))
+            return
+        except Skip as exc:
+            self.close(inst, state, "not_applicable", str(exc))
+            return
+        self.close(inst, state, None, None)
+
+    def loop(self, st: n.For, i: int, env: dict[str, Any], inst: dict[str, str], state: _State) -> None:
+        values = self.ev(st.iterable, env)
+        if not isinstance(values, list):
+            values = [values]
+        if not values:
+            self.close(inst, state, "not_applicable", f"没有可检查的对象 / nothing to check for {', '.join(st.names)}")
+            return
+        for v in values:
+            inner = dict(env)
+            label = dict(inst)
+            if len(st.names) == 1:
+                inner[st.names[0]] = v
+                label[st.names[0]] = describe(v)
+            else:
+                if not isinstance(v, list) or len(v) != len(st.names):
+                    raise RuleBug(f"for 的每一项须有 {len(st.names)} 个值 / each item needs {len(st.names)} values")
+                for name, part in zip(st.names, v, strict=True):
+                    inner[name] = part
+                    label[name] = describe(part)
+            self.exec(i + 1, inner, label, _State(list(state.statuses), state.findings, list(state.reasons)))
+
+    def close(self, inst: dict[str, str], state: _State, stop: str | None, reason: str | None) -> None:
+        if len(self.outcomes) >= INSTANCE_LIMIT:
+            raise BudgetExceeded(f"实例超过 {INSTANCE_LIMIT} 个 / more than {INSTANCE_LIMIT} instances")
+        if "fail" in state.statuses:
+            status = "fail"
+        elif stop is not None:
+            status = stop
+        elif "insufficient_data" in state.statuses:
+            status = "insufficient_data"
+        else:
+            status = "pass"
+        reasons = ([reason] if reason else []) + state.reasons
+        self.outcomes.append(Outcome(self.rule.id, status, inst, "；".join(reasons) or None, state.findings))  # type: ignore[arg-type]
+
+    def check(self, st: n.Assert, env: dict[str, Any], inst: dict[str, str], state: _State) -> None:
+        self.ctx.tolerance = st.tolerance
+        try:
+            verdict = to_verdict(self.ev(st.expr, env), st.source)
+        finally:
+            self.ctx.tolerance = n.ROUNDING
+        if verdict.evidence.expression is None:
+            verdict.evidence.expression = st.source
+        if verdict.status == "fail" and verdict.assumed:
+            # §2.0-6: a blank may be 0 only if the identity then holds; otherwise we cannot tell
+            state.statuses.append("insufficient_data")
+            state.reasons.append("空白单元格按 0 处理后等式不成立，无法判断 / blanks taken as 0 do not satisfy the identity")
+            return
+        if verdict.status == "fail":
+            state.statuses.append("fail")
+            for v in verdict.violations or [Violation(verdict.location, verdict.evidence, {})]:
+                self.emit(st, env, inst, verdict, v, rounding=False)
+                state.findings += 1
+        else:
+            state.statuses.append("pass")
+            if verdict.status == "rounding":
+                self.emit(st, env, inst, verdict, Violation(verdict.location, verdict.evidence, {}), rounding=True)
+                state.findings += 1
+
+    def emit(
+        self, st: n.Assert, env: dict[str, Any], inst: dict[str, str], verdict: Verdict, v: Violation, rounding: bool
+    ) -> None:
+        r = self.rule
+        args = {**verdict.args, **v.args}
+        if rounding:
+            template = ROUNDING_MESSAGE
+            severity = "info"
+        else:
+            template = st.message or r.message
+            severity = r.severity
+        message, rendered = self.render(template, env, args)
+        if rounding:
+            message = f"{r.title}：{message}"
+            loc = v.location.describe() if v.location else ""
+            message = f"{message}（{loc}）" if loc else message
+        v.evidence.expression = v.evidence.expression or st.source
+        self.findings.append(
+            Finding(
+                rule_id=r.id,
+                severity=severity,  # type: ignore[arg-type]
+                message=message,
+                title=r.title,
+                category=r.category,
+                basis=r.basis,
+                rule_version=r.version,
+                kind="rounding" if rounding else "violation",
+                location=v.location or Location(),
+                evidence=v.evidence,
+                args={**args, **rendered},
+                instance=dict(inst),
+            )
+        )
+
+    def render(self, template: str, env: dict[str, Any], args: dict[str, str]) -> tuple[str, dict[str, str]]:
+        rendered: dict[str, str] = {}
+
+        def one(m: re.Match[str]) -> str:
+            key, spec = m.group(1), m.group(2)
+            try:
+                if key in args and not spec:
+                    value: Any = args[key]
+                else:
+                    head, *attrs = key.split(".")
+                    value = env[head] if head in env else args[head]
+                    for a in attrs:
+                        value = get_attr(value, a)
+            except (KeyError, RuleBug, Missing):
+                return m.group(0)
+            if spec and isinstance(value, Quantity):
+                text = format(value.value, spec)
+            elif spec and isinstance(value, Decimal):
+                text = format(value, spec)
+            else:
+                text = value if isinstance(value, str) else describe(value)
+            rendered[key] = text
+            return text
+
+        return PLACEHOLDER.sub(one, template), rendered
+
+    # -- expressions
+    def ev(self, e: n.Expr, env: dict[str, Any]) -> Any:
+        self.ctx.tick()
+        if isinstance(e, n.Number):
+            return Quantity.exact(e.value)
+        if isinstance(e, n.Percent):
+            return Quantity.exact(e.value, "%")
+        if isinstance(e, n.String):
+            return e.value
+        if isinstance(e, n.Regex):
+            return RegexV(e.pattern)
+        if isinstance(e, n.Bool):
+            return e.value
+        if isinstance(e, n.Var):
+            if e.name not in env:
+                raise RuleBug(f"未定义的名称 {e.name} / undefined name {e.name!r}")
+            return env[e.name]
+        if isinstance(e, n.ListExpr):
+            return [self.ev(x, env) for x in e.items]
+        if isinstance(e, n.BinOp):
+            a = as_quantity(self.ev(e.left, env), self.ctx)
+            b = as_quantity(self.ev(e.right, env), self.ctx)
+            return {"+": a.add, "-": a.sub, "*": a.mul, "/": a.div}[e.op](b)
+        if isinstance(e, n.Neg):
+            return as_quantity(self.ev(e.operand, env), self.ctx).neg()
+        if isinstance(e, n.Compare):
+            return compare(e.op, self.ev(e.left, env), self.ev(e.right, env), self.ctx)
+        if isinstance(e, n.And):
+            verdicts = []
+            for item in e.items:
+                v = to_verdict(self.ev(item, env), "and")
+                verdicts.append(v)
+                if v.status == "fail":
+                    break
+            return combine_and(verdicts)
+        if isinstance(e, n.Or):
+            verdicts = []
+            for item in e.items:
+                v = to_verdict(self.ev(item, env), "or")
+                verdicts.append(v)
+                if v.status == "pass":
+                    break
+            return combine_or(verdicts)
+        if isinstance(e, n.Not):
+            return negate(to_verdict(self.ev(e.operand, env), "not"))
+        if isinstance(e, n.Attr):
+            return get_attr(self.ev(e.obj, env), e.name)
+        if isinstance(e, n.Call):
+            return self.call(e, env)
+        raise RuleBug(f"unknown node {type(e).__name__}")  # pragma: no cover - the parser builds only the above
+
+    def call(self, e: n.Call, env: dict[str, Any]) -> Any:
+        if e.name == "exists":
+            try:
+                for a in e.args:
+                    value = self.ev(a, env)
+                    if isinstance(value, Blank):
+                        return False
+            except Missing:
+                return False
+            return True
+        fn = self.functions.get(e.name)
+        if fn is None:
+            raise RuleBug(f"未知函数 {e.name} / unknown function {e.name!r}")
+        args = [self.ev(a, env) for a in e.args]
+        kwargs = {k: self.ev(v, env) for k, v in e.kwargs}
+        try:
+            return fn(self.ctx, *args, **kwargs)
+        except TypeError as exc:
+            raise RuleBug(f"调用 {e.name}() 的参数不对 / bad arguments to {e.name}(): {exc}") from None
+
+
+def applicable(rule: n.Rule, document: Document) -> str | None:
+    """Why the rule does not apply to this document, or None when it does."""
+    md = document.metadata
+    if rule.status == "retired":
+        return "规则已停用 / rule retired"
+    if rule.kinds and md.kind and md.kind not in rule.kinds:
+        return f"文档类型 {md.kind} 不在 {list(rule.kinds)} 中 / kind not covered"
+    if rule.profiles and md.profile and md.profile not in rule.profiles:
+        return f"模板 {md.profile} 不在 {list(rule.profiles)} 中 / profile not covered"
+    return None
+
+
+def evaluate_rule(rule: n.Rule, document: Document) -> EvaluationResult:
+    result = EvaluationResult()
+    why_not = applicable(rule, document)
+    if why_not:
+        result.outcomes.append(Outcome(rule.id, "not_applicable", reason=why_not))
+        return result
+    run = _RuleRun(rule, document, registry())
+    try:
+        run.run()
+    except RuleBug as exc:
+        _broken(result, rule, str(exc))
+        return result
+    except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the others
+        _broken(result, rule, f"{type(exc).__name__}: {exc}")
+        return result
+    result.findings.extend(run.findings)
+    result.outcomes.extend(run.outcomes)
+    return result
+
+
+def _broken(result: EvaluationResult, rule: n.Rule, message: str) -> None:
+    file = str(rule.file) if rule.file else None
+    result.errors.append(RuleError(rule.id, message, file, rule.pos.line or None))
+    result.outcomes.append(Outcome(rule.id, "insufficient_data", reason=f"规则出错 / rule error: {message}"))
+
+
+def evaluate_rules(rules: Sequence[n.Rule], document: Document) -> EvaluationResult:
+    result = EvaluationResult()
+    for rule in rules:
+        result.merge(evaluate_rule(rule, document))
+    return result

@@ -1,0 +1,100 @@
+"""Rule packs: a directory (or a single file) of ``*.rules`` files plus ``*.tests.json`` test files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linter.dsl import nodes as n
+from linter.dsl.checker import check_files
+from linter.dsl.diagnostics import Diagnostic, DslError, make
+from linter.dsl.parser import parse_file
+
+RULE_SUFFIX = ".rules"
+TEST_SUFFIX = ".tests.json"
+
+
+@dataclass
+class RulePack:
+    name: str
+    version: str
+    path: Path
+    files: list[n.RuleFile] = field(default_factory=list)
+    test_files: list[Path] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def rules(self) -> list[n.Rule]:
+        return [r for f in self.files for r in f.rules]
+
+
+def _rule_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob(f"*{RULE_SUFFIX}") if p.is_file())
+    return [path]
+
+
+def _test_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob(f"*{TEST_SUFFIX}") if p.is_file())
+    sibling = path.with_name(path.name.removesuffix(RULE_SUFFIX) + TEST_SUFFIX)
+    return [sibling] if sibling.exists() else []
+
+
+def _parse_all(paths: Iterable[Path]) -> tuple[list[tuple[Path, list[n.RuleFile]]], list[Diagnostic]]:
+    parsed: list[tuple[Path, list[n.RuleFile]]] = []
+    diags: list[Diagnostic] = []
+    for root in paths:
+        root = Path(root)
+        if not root.exists():
+            diags.append(make(root, None, 0, 0, "路径不存在", "no such file or directory"))
+            continue
+        files: list[n.RuleFile] = []
+        for p in _rule_files(root):
+            try:
+                files.append(parse_file(p))
+            except DslError as exc:
+                diags.extend(exc.diagnostics)
+            except (OSError, UnicodeDecodeError) as exc:
+                diags.append(make(p, None, 0, 0, f"无法读取：{exc}", f"cannot read: {exc}"))
+        parsed.append((root, files))
+    return parsed, diags
+
+
+def check_paths(paths: Iterable[Path | str]) -> list[Diagnostic]:
+    """Parse and check rule files without raising: every diagnostic, errors and warnings."""
+    parsed, diags = _parse_all(Path(p) for p in paths)
+    return diags + check_files([f for _, files in parsed for f in files])
+
+
+def load_packs(paths: Iterable[Path | str]) -> list[RulePack]:
+    """Load rule packs (directories or ``.rules`` files). Raises :class:`DslError` on any error.
+
+    Rule ids must be unique across all the packs loaded together.
+    """
+    parsed, diags = _parse_all(Path(p) for p in paths)
+    all_files = [f for _, files in parsed for f in files]
+    diags += check_files(all_files)
+    errors = [d for d in diags if d.level == "error"]
+    if errors:
+        raise DslError(errors)
+    packs = []
+    for root, files in parsed:
+        decl = next((f.pack for f in files if f.pack is not None), None)
+        name = decl.name if decl else root.stem
+        version = decl.version if decl else "0"
+        mine = {str(f.path) for f in files}
+        warnings = [d for d in diags if d.file in mine]
+        packs.append(RulePack(name, version, root, files, _test_files(root), warnings))
+    return packs
+
+
+def default_pack_paths() -> list[Path]:
+    """The default pack: ``linter/_data/rules`` in an installed wheel, ``rules/`` in a source checkout."""
+    import linter
+
+    installed = Path(linter.__file__).parent / "_data" / "rules"
+    if installed.exists():
+        return [installed]
+    return [Path(linter.__file__).resolve().parents[2] / "rules"]

@@ -1,0 +1,201 @@
+"""What a rule evaluation produces: findings (things to fix) and outcomes (what happened to each rule).
+
+A :class:`Finding` is reported to the user: the rule's id and severity, the Chinese
+message rendered from the rule's template, where it is, and the evidence a finance
+bureau needs to check it by hand (every operand as printed, the computed result,
+the tolerance used and the difference). An :class:`Outcome` is recorded for every
+evaluation of every rule, so that "nothing found" is never confused with "nothing
+checked": each ends as pass, fail, not_applicable or insufficient_data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+Status = Literal["pass", "fail", "not_applicable", "insufficient_data"]
+
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+STATUSES: tuple[Status, ...] = ("pass", "fail", "not_applicable", "insufficient_data")
+
+
+@dataclass
+class Location:
+    """Where a value was read: a table cell, a sentence of a section, or a table note."""
+
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    table: str | None = None  # canonical key
+    table_number: str | None = None  # as printed: "公开09表", "表七"
+    row_code: str | None = None
+    row_label: str | None = None
+    line_no: str | None = None
+    column: list[str] | None = None  # header path
+    column_no: str | None = None  # 栏次
+    section: str | None = None  # heading as printed
+    text: str | None = None  # the sentence or note the value came from
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if v is not None}
+
+    def describe(self) -> str:
+        """A short human-readable place: ``公开09表 决算数/合计`` or ``一、收入支出决算总体情况说明``."""
+        parts: list[str] = []
+        if self.table_number or self.table:
+            parts.append(self.table_number or self.table or "")
+        if self.row_code or self.row_label:
+            parts.append(" ".join(p for p in (self.row_code, self.row_label) if p))
+        if self.column:
+            parts.append("/".join(self.column))
+        if self.section and not parts:
+            parts.append(self.section)
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        return " ".join(parts)
+
+
+@dataclass
+class Operand:
+    """One value a verdict rests on, as printed and as read."""
+
+    name: str  # the binding or capture it came from, or a description
+    text: str | None  # printed text ("" for a blank cell, None for a computed value)
+    value: str | None  # Decimal as a string; None when blank
+    interval: tuple[str, str] | None = None  # the rounding interval it stands for
+    location: Location | None = None
+    note: str | None = None  # e.g. "blank taken as 0"
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name, "text": self.text, "value": self.value}
+        if self.interval is not None:
+            d["interval"] = list(self.interval)
+        if self.location is not None:
+            d["location"] = self.location.to_dict()
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass
+class Evidence:
+    """The arithmetic behind a verdict, so a reader can redo it."""
+
+    expression: str | None = None  # the assertion as written
+    lhs: str | None = None  # computed values (Decimal strings)
+    rhs: str | None = None
+    lhs_interval: tuple[str, str] | None = None
+    rhs_interval: tuple[str, str] | None = None
+    difference: str | None = None
+    tolerance: str | None = None  # the largest difference the method accepts
+    method: str | None = None  # "interval-round-nearest" | "abs" | "rel" | "exact" | "text"
+    operands: list[Operand] = field(default_factory=list)
+    matches: list[str] = field(default_factory=list)  # text found (or not found) by a pattern
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {}
+        for k in ("expression", "lhs", "rhs", "difference", "tolerance", "method"):
+            v = getattr(self, k)
+            if v is not None:
+                d[k] = v
+        for k in ("lhs_interval", "rhs_interval"):
+            v = getattr(self, k)
+            if v is not None:
+                d[k] = list(v)
+        if self.operands:
+            d["operands"] = [o.to_dict() for o in self.operands]
+        if self.matches:
+            d["matches"] = list(self.matches)
+        return d
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    severity: Severity
+    message: str  # Chinese, rendered from the rule's template
+    title: str
+    category: str | None = None
+    basis: str | None = None
+    rule_version: str | None = None
+    kind: Literal["violation", "rounding"] = "violation"  # rounding = 尾数差异 inside the envelope
+    location: Location = field(default_factory=Location)
+    evidence: Evidence = field(default_factory=Evidence)
+    args: dict[str, str] = field(default_factory=dict)  # the placeholder values of the message
+    instance: dict[str, str] = field(default_factory=dict)  # loop bindings of a rule family
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "kind": self.kind,
+            "title": self.title,
+            "message": self.message,
+            "category": self.category,
+            "basis": self.basis,
+            "rule_version": self.rule_version,
+            "location": self.location.to_dict(),
+            "evidence": self.evidence.to_dict(),
+            "args": dict(self.args),
+            "instance": dict(self.instance),
+        }
+
+
+@dataclass
+class Outcome:
+    """How one evaluation (one instance of one rule) ended."""
+
+    rule_id: str
+    status: Status
+    instance: dict[str, str] = field(default_factory=dict)
+    reason: str | None = None  # why not_applicable / insufficient_data
+    findings: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"rule_id": self.rule_id, "status": self.status, "findings": self.findings}
+        if self.instance:
+            d["instance"] = dict(self.instance)
+        if self.reason:
+            d["reason"] = self.reason
+        return d
+
+
+@dataclass
+class RuleError:
+    """A rule that broke while running. It is reported; the other rules still run."""
+
+    rule_id: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# Worst first: the summary of a family is the worst of its instances.
+_STATUS_RANK: dict[str, int] = {"fail": 0, "insufficient_data": 1, "pass": 2, "not_applicable": 3}
+
+
+@dataclass
+class EvaluationResult:
+    findings: list[Finding] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+
+    def rule_status(self, rule_id: str) -> Status | None:
+        """The worst status over all instances of ``rule_id`` (None when it never ran)."""
+        statuses = [o.status for o in self.outcomes if o.rule_id == rule_id]
+        return min(statuses, key=_STATUS_RANK.__getitem__) if statuses else None
+
+    def merge(self, other: EvaluationResult) -> None:
+        self.findings.extend(other.findings)
+        self.outcomes.extend(other.outcomes)
+        self.errors.extend(other.errors)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_dict() for f in self.findings],
+            "outcomes": [o.to_dict() for o in self.outcomes],
+            "errors": [e.to_dict() for e in self.errors],
+        }

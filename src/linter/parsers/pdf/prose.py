@@ -1,0 +1,619 @@
+"""Prose of a disclosure PDF: cover metadata, the table of contents, the heading tree and its paragraphs.
+
+Works on the characters the table extractor left over (``exclude`` holds the regions it consumed). Headings are
+recognised by their number pattern (第X部分 / 一、 / （一） / 1.) *and* by looking different from the body text:
+larger, bold, or set in another typeface. Numbered lines in body style are list items, not headings — the seed's
+"(一) 负责区委日常工作…" duties and "(十) 本部门使用的支出功能分类科目" are paragraphs. Only when a document never
+styles a heading level do plain, short, stand-alone numbered lines count as headings of that level.
+Matching is done on NFKC text (Kangxi radicals, full-width brackets); the text kept is as printed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+from linter.model import BBox, Metadata, Paragraph, Section, TocEntry
+from linter.parsers.pdf.pages import Char, Page, TextLine, _make_line
+
+_NUM = "一二三四五六七八九十"
+# (level, pattern on NFKC text without whitespace); the group is the number as printed
+_HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^(第[{_NUM}]+部分)")),
+    (2, re.compile(rf"^([{_NUM}]+)、")),
+    (3, re.compile(rf"^\(([{_NUM}]+)\)")),
+    (4, re.compile(r"^(\d{1,2})[.、](?!\d)")),  # "1." but not "10.5万元"
+)
+_PAGE_NUMBER = re.compile(r"^[-—–~－]*(?:第)?\d{1,4}(?:页)?(?:/\d{1,4}|共\d{1,4}页)?[-—–~－]*$")
+_TOC_TITLE = {"目录", "目次"}
+_TOC_PAGE_NO = re.compile(r"(?:[.·…⋯‥．_]{2,}|\s+)\s*(\d{1,3})$")
+_TOC_LEADER = re.compile(r"[\s.·…⋯‥．_]+$")
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+# "部门：中共江苏省委办公厅" (NFKC: full-width colons are ":"), maybe followed on the same row by "单位：万元"
+_UNIT_LABEL = re.compile(r"^(?:预算主管部门|主管部门|部门名称|单位名称|部门|单位)(?:\(盖章\))?:(.+?)(?:单位:.*)?$")
+_TITLE_SUFFIX = re.compile(r"(?:区级|市级|省级)?(?:部门)?(?:决算|预算)(?:公开)?(?:文件|表格)?$")
+_HUBEI_TABLE_NO = re.compile(r"公开\s*0?\d{1,2}\s*表")
+# budget-type names that contain 预算 in final-accounts documents too
+_NOT_KIND = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预决算|年初预算|全年预算|预算数")
+_SENTENCE_END = tuple("。；;：:，,")
+_PARAGRAPH_END = tuple("。；;：:！!？?")
+
+HEADER_ZONE = 0.1  # share of the page height at the top and bottom where furniture lives
+MAX_HEADING_CHARS = 60
+MAX_PLAIN_HEADING_CHARS = 30  # an unstyled heading must be short …
+MAX_UNNUMBERED_CHARS = 40
+DISPLAY_DELTA = 0.8  # pt larger than body text: a display heading
+UNNUMBERED_DELTA = 3.0  # pt larger than body text: a heading even without a number
+
+
+@dataclass
+class Prose:
+    metadata: Metadata
+    toc: list[TocEntry] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Line:
+    page: int
+    text: str  # as printed (NFC), whitespace inside kept
+    norm: str  # NFKC, whitespace removed: what patterns see
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    font: str  # typeface of its CJK characters ("" when it has none)
+    bold: bool
+
+
+@dataclass
+class _Layout:
+    """What body text looks like: the yardstick for headings and paragraph breaks."""
+
+    size: float
+    fonts: set[str]  # typefaces of body text
+    bold: bool
+    pitch: float  # usual distance between the tops of two lines of one paragraph
+    left: dict[int, float]  # left margin by page (pages of one width share their margins)
+    right: dict[int, float]  # right edge of a full line by page
+
+
+def extract_prose(pages: list[Page], exclude: dict[int, list[tuple[float, float, float, float]]]) -> Prose:
+    lines_by_page = {p.number: _page_lines(p, exclude.get(p.number, [])) for p in pages}
+    heights = {p.number: p.height for p in pages}
+    _drop_furniture(lines_by_page, heights)
+
+    toc_pages = _toc_pages(lines_by_page)
+    first = min(lines_by_page, default=1)
+    first_lines = lines_by_page.get(first, [])
+    is_cover = first not in toc_pages and not exclude.get(first) and _looks_like_cover(first_lines)
+    cover = first_lines if is_cover else []
+    skip = set(toc_pages) | ({first} if cover else set())
+    body = [ln for n in sorted(lines_by_page) if n not in skip for ln in lines_by_page[n]]
+
+    layout = _layout(body, {p.number: round(p.width) for p in pages})
+    toc = _toc(toc_pages, lines_by_page)
+    sections = _sections(body, layout, exclude)
+    metadata = _metadata(cover or first_lines, bool(cover), body, toc, pages)
+    return Prose(metadata=metadata, toc=toc, sections=sections)
+
+
+# --- lines -------------------------------------------------------------------------------------------------------
+
+
+def _page_lines(page: Page, boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
+    out: list[_Line] = []
+    for tl in _merge_rows(page.lines(_prose_chars(page, boxes))):
+        norm = "".join(unicodedata.normalize("NFKC", tl.text).split())
+        if norm:
+            out.append(_to_line(page.number, tl, norm))
+    return out
+
+
+def _prose_chars(page: Page, boxes: list[tuple[float, float, float, float]]) -> list[Char]:
+    """Characters outside the table regions, and on the page: text drawn off the page (a text frame overflowing
+    its page in some exports) is not printed."""
+    centres = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2) for c in page.chars]
+    keep = [0 <= cx <= page.width and 0 <= cy <= page.height for cx, cy in centres]
+    if boxes:
+        # one pass per box over the characters sorted by height, not one per character over all boxes
+        order = sorted(range(len(centres)), key=lambda i: centres[i][1])
+        ys = [centres[i][1] for i in order]
+        for x0, top, x1, bottom in boxes:
+            for k in range(bisect_left(ys, top), bisect_right(ys, bottom)):
+                i = order[k]
+                if x0 <= centres[i][0] <= x1:
+                    keep[i] = False
+    return [c for c, k in zip(page.chars, keep, strict=True) if k]
+
+
+def _merge_rows(lines: list[TextLine]) -> list[TextLine]:
+    """Rejoin pieces of one printed line: digits set on a shifted baseline, or a wide gap, split them."""
+    ordered = sorted(lines, key=lambda ln: ln.top)
+    rows: list[list[TextLine]] = []
+    for ln in ordered:
+        if rows:
+            row = rows[-1]
+            top, bottom = min(r.top for r in row), max(r.bottom for r in row)
+            overlap = min(bottom, ln.bottom) - max(top, ln.top)
+            if overlap >= 0.5 * min(ln.bottom - ln.top, row[-1].bottom - row[-1].top):
+                row.append(ln)
+                continue
+        rows.append([ln])
+    merged = [
+        row[0] if len(row) == 1 else _make_line(sorted((c for r in row for c in r.chars), key=lambda c: c.x0))
+        for row in rows
+    ]
+    merged.sort(key=lambda ln: (round(ln.top), ln.x0))
+    return merged
+
+
+def _to_line(page: int, tl: TextLine, norm: str) -> _Line:
+    raw_fonts = Counter(c.font for c in tl.chars if _is_cjk(c.text))
+    fonts: Counter[str] = Counter()
+    for font, n in raw_fonts.items():
+        fonts[_font_key(font)] += n
+    visible = [c for c in tl.chars if c.text != " "]
+    bold = sum(c.bold for c in visible) >= 0.6 * len(visible)
+    font = fonts.most_common(1)[0][0] if fonts else ""
+    return _Line(page, " ".join(tl.text.split()), norm, tl.x0, tl.top, tl.x1, tl.bottom, tl.size, font, bold)
+
+
+def _font_key(font: object) -> str:
+    # subset prefixes differ between runs of one typeface ("EAAAAA+", "GAAAAA+"); some names are bytes (GBK)
+    return str(font).split("+", 1)[-1]
+
+
+def _is_cjk(ch: str) -> bool:
+    return (
+        "\u4e00" <= ch <= "\u9fff"
+        or "\u3400" <= ch <= "\u4dbf"
+        or "\u2e80" <= ch <= "\u2fdf"
+        or "\uf900" <= ch <= "\ufaff"
+    )
+
+
+def _drop_furniture(lines_by_page: dict[int, list[_Line]], heights: dict[int, float]) -> None:
+    """Remove page numbers and running headers/footers (text repeated in the margins of many pages)."""
+
+    def in_zone(ln: _Line) -> bool:
+        h = heights[ln.page]
+        return ln.top < HEADER_ZONE * h or ln.bottom > (1 - HEADER_ZONE) * h
+
+    def key(ln: _Line) -> str:
+        return re.sub(r"\d+", "#", ln.norm)
+
+    pages_with: dict[str, set[int]] = {}
+    for n, lines in lines_by_page.items():
+        for ln in lines:
+            if in_zone(ln):
+                pages_with.setdefault(key(ln), set()).add(n)
+    repeated = {k for k, ps in pages_with.items() if len(ps) >= 3 and len(ps) >= 0.3 * len(lines_by_page)}
+    for n, lines in lines_by_page.items():
+        lines_by_page[n] = [
+            ln for ln in lines if not (in_zone(ln) and (_PAGE_NUMBER.match(ln.norm) or key(ln) in repeated))
+        ]
+
+
+# --- cover and table of contents ---------------------------------------------------------------------------------
+
+
+def _looks_like_cover(lines: list[_Line]) -> bool:
+    """A title page: a few lines, no sentence, no table (checked by the caller)."""
+    return 0 < len(lines) <= 12 and not any(ln.norm.endswith("。") for ln in lines)
+
+
+def _toc_pages(lines_by_page: dict[int, list[_Line]]) -> list[int]:
+    numbers = sorted(lines_by_page)
+    for i, n in enumerate(numbers[:6]):
+        if any(ln.norm in _TOC_TITLE for ln in lines_by_page[n]):
+            found = [n]
+            for m in numbers[i + 1 :]:
+                if not _looks_like_toc(lines_by_page[m]):
+                    break
+                found.append(m)
+            return found
+    return []
+
+
+def _looks_like_toc(lines: list[_Line]) -> bool:
+    """A continuation page of the TOC: entries only, no sentence."""
+    if not lines or any(ln.norm.endswith("。") for ln in lines):
+        return False
+    entries = sum(1 for ln in lines if _heading_number(ln.norm) or _TOC_PAGE_NO.search(ln.text))
+    return entries >= 0.6 * len(lines)
+
+
+def _toc(toc_pages: list[int], lines_by_page: dict[int, list[_Line]]) -> list[TocEntry]:
+    entries: list[TocEntry] = []
+    for n in toc_pages:
+        lines = lines_by_page[n]
+        start = next((i + 1 for i, ln in enumerate(lines) if ln.norm in _TOC_TITLE), 0)
+        right = max((ln.x1 for ln in lines), default=0.0)
+        prev: _Line | None = None
+        for ln in lines[start:]:
+            text, target = ln.text, None
+            m = _TOC_PAGE_NO.search(text)
+            if m:
+                text, target = text[: m.start()], m.group(1)
+            text = _TOC_LEADER.sub("", text)
+            if not text:
+                continue
+            number = _heading_number(ln.norm)
+            if number is None and entries and prev is not None and prev.x1 >= right - 2 * prev.size:
+                # an entry wrapped onto a second line
+                last = entries[-1]
+                last.text = _join(last.text, text)
+                last.target_page = last.target_page or target
+            else:
+                level = number[0] if number else (entries[-1].level if entries else 1)
+                entries.append(TocEntry(text=text, level=level, page=n, target_page=target))
+            prev = ln
+    return entries
+
+
+# --- body: headings and paragraphs -------------------------------------------------------------------------------
+
+
+def _layout(body: list[_Line], widths: dict[int, int]) -> _Layout:
+    sizes: Counter[float] = Counter()
+    for ln in body:
+        if len(ln.norm) >= 8:
+            sizes[ln.size] += len(ln.norm)
+    size = sizes.most_common(1)[0][0] if sizes else 12.0
+    text_lines = [ln for ln in body if len(ln.norm) >= 8 and abs(ln.size - size) <= 0.5]
+    pitches: Counter[int] = Counter()
+    for a, b in zip(text_lines, text_lines[1:], strict=False):
+        if a.page == b.page and 0 < b.top - a.top < 3 * size:
+            pitches[round(b.top - a.top)] += 1
+    # margins per page width (portrait / landscape): one page's own lines may all be indented list items
+    by_width: dict[int, list[_Line]] = {}
+    for ln in text_lines:
+        by_width.setdefault(widths[ln.page], []).append(ln)
+    margins: dict[int, tuple[float, float]] = {}
+    for w, lines in by_width.items():
+        ends = sorted(ln.x1 for ln in lines)
+        margins[w] = (Counter(round(ln.x0) for ln in lines).most_common(1)[0][0], ends[int(0.75 * (len(ends) - 1))])
+    left = {n: margins[w][0] for n, w in widths.items() if w in margins}
+    right = {n: margins[w][1] for n, w in widths.items() if w in margins}
+
+    # Body typefaces are those of run-on lines (starting at the left margin): headings never run on, while
+    # list items set in a second typeface (仿宋_GB2312 beside 仿宋) do.
+    fonts: Counter[str] = Counter()
+    bold = 0
+    run_on = [ln for ln in text_lines if ln.page in left and abs(ln.x0 - left[ln.page]) < 0.5 * size]
+    for ln in run_on or text_lines:
+        fonts[ln.font] += len(ln.norm)
+        bold += len(ln.norm) if ln.bold else -len(ln.norm)
+    total = sum(fonts.values())
+    return _Layout(
+        size=size,
+        fonts={f for f, n in fonts.items() if n >= 0.05 * total},
+        bold=bold > 0,
+        pitch=float(pitches.most_common(1)[0][0]) if pitches else 1.5 * size,
+        left=left,
+        right=right,
+    )
+
+
+def _heading_number(norm: str) -> tuple[int, str, int] | None:
+    """(level, number as printed, length of the number prefix) for a line that starts like a heading."""
+    for level, pattern in _HEADING_PATTERNS:
+        m = pattern.match(norm)
+        if m:
+            return level, m.group(1), m.end()
+    return None
+
+
+def _canonical_number(level: int, number: str) -> str:
+    return f"（{number}）" if level == 3 else number
+
+
+@dataclass(slots=True)
+class _Heading:
+    lines: list[_Line]
+    level: int | None  # None: unnumbered, level decided by position
+    number: str | None
+    prefix: int  # length of the number prefix in NFKC text without whitespace
+
+
+class _Reader:
+    """Walks the body lines once, deciding heading or paragraph for each."""
+
+    def __init__(self, body: list[_Line], layout: _Layout, exclude: dict[int, list[BBox]]) -> None:
+        self.body = body
+        self.layout = layout
+        self.exclude = exclude
+
+    def styled(self, ln: _Line) -> bool:
+        lay = self.layout
+        if ln.size < lay.size - 0.5:
+            return False
+        return (
+            ln.size >= lay.size + DISPLAY_DELTA
+            or (ln.bold and not lay.bold)
+            or (bool(ln.font) and bool(lay.fonts) and ln.font not in lay.fonts)
+        )
+
+    def full(self, ln: _Line) -> bool:
+        right = self.layout.right.get(ln.page)
+        return right is not None and ln.x1 >= right - 2 * ln.size
+
+    def ended(self, ln: _Line) -> bool:
+        """A paragraph's last line: short and closing a sentence, or far too short to be a wrapped line.
+
+        Ragged-right exports (ONLYOFFICE) end lines early before an unbreakable number or "（项）", so a short
+        line alone does not end a paragraph.
+        """
+        if self.full(ln):
+            return False
+        left, right = self.layout.left.get(ln.page), self.layout.right.get(ln.page)
+        if left is not None and right is not None and ln.x1 - left < 0.6 * (right - left):
+            return True
+        return ln.norm.endswith(_PARAGRAPH_END)
+
+    def indented(self, ln: _Line) -> bool:
+        left = self.layout.left.get(ln.page)
+        return left is not None and ln.x0 >= left + 0.8 * ln.size
+
+    def breaks(self, prev: _Line, ln: _Line) -> bool:
+        """Does ``ln`` start a new paragraph after ``prev``?"""
+        if self.indented(ln) or abs(ln.size - prev.size) > 1 or self.ended(prev):
+            return True
+        if ln.page == prev.page:
+            return ln.top - prev.top > 1.4 * self.layout.pitch + 1 or self._excluded_between(ln.page, prev, ln)
+        # a page break: the paragraph goes on only from the last line of one page to the first of the next
+        later = [b for b in self.exclude.get(prev.page, []) if b[1] >= prev.bottom]
+        earlier = [b for b in self.exclude.get(ln.page, []) if b[3] <= ln.top]
+        return ln.page != prev.page + 1 or bool(later) or bool(earlier)
+
+    def _excluded_between(self, page: int, a: _Line, b: _Line) -> bool:
+        return any(a.bottom <= box[1] and box[3] <= b.top for box in self.exclude.get(page, []))
+
+    def heading_at(self, i: int, plain_levels: set[int]) -> _Heading | None:
+        """The heading starting at body line ``i``, if it is one."""
+        ln = self.body[i]
+        number = _heading_number(ln.norm)
+        if self.styled(ln):
+            return self._styled_heading(i, number)
+        if number is None or number[0] not in plain_levels:
+            return None
+        prev = self.body[i - 1] if i else None
+        standalone = (prev is None or self.breaks(prev, ln)) and not self.full(ln)
+        if (
+            standalone
+            and abs(ln.size - self.layout.size) <= 0.5
+            and len(ln.norm) - number[2] <= MAX_PLAIN_HEADING_CHARS
+            and not ln.norm.endswith(_SENTENCE_END)
+        ):
+            return _Heading([ln], number[0], _canonical_number(number[0], number[1]), number[2])
+        return None
+
+    def _styled_heading(self, i: int, number: tuple[int, str, int] | None) -> _Heading | None:
+        ln = self.body[i]
+        block = [ln, *self._continuation(i)]  # a title wraps onto lines of its own style
+        if len(block) == 1 and self._runs_on(i):
+            return None  # a paragraph whose first line is set apart: a run-in lead or a list item in another typeface
+        if len(block) > 3 or (len(block) > 1 and block[-1].norm.endswith("。")):
+            return None  # several lines closing a sentence: a list item
+        text_len = sum(len(b.norm) for b in block) - (number[2] if number else 0)
+        if number is not None and text_len <= MAX_HEADING_CHARS:
+            return _Heading(block, number[0], _canonical_number(number[0], number[1]), number[2])
+        if (
+            number is None
+            and ln.size >= self.layout.size + UNNUMBERED_DELTA
+            and text_len <= MAX_UNNUMBERED_CHARS
+            and not block[-1].norm.endswith("。")
+        ):
+            return _Heading(block, None, None, 0)
+        return None
+
+    def _runs_on(self, i: int) -> bool:
+        return i + 1 < len(self.body) and self.full(self.body[i]) and not self.breaks(self.body[i], self.body[i + 1])
+
+    def _continuation(self, i: int) -> list[_Line]:
+        """Following lines in the same style that carry on a heading (a wrapped title)."""
+        first = self.body[i]
+        out: list[_Line] = []
+        prev = first
+        for ln in self.body[i + 1 : i + 4]:
+            if (
+                ln.page != first.page
+                or abs(ln.size - first.size) > 0.3
+                or ln.font != first.font
+                or ln.bold != first.bold
+                or _heading_number(ln.norm) is not None
+                or ln.top - prev.bottom > 1.5 * first.size
+            ):
+                break
+            out.append(ln)
+            prev = ln
+        return out
+
+
+def _sections(body: list[_Line], layout: _Layout, exclude: dict[int, list[BBox]]) -> list[Section]:
+    reader = _Reader(body, layout, exclude)
+    # levels the document styles somewhere: there, plain numbered lines are list items
+    styled_levels = {
+        h.level for i in range(len(body)) if (h := reader.heading_at(i, set())) is not None and h.level is not None
+    }
+    plain_levels = {1, 2, 3} - styled_levels  # a plain "1." line is a list item, never a heading
+
+    roots: list[Section] = []
+    stack: list[Section] = []
+    unnumbered: list[tuple[_Line, int]] = []  # first line and level of each unnumbered heading so far
+    preamble: Section | None = None
+    para: list[_Line] = []
+
+    def flush() -> None:
+        nonlocal preamble
+        if not para:
+            return
+        p = _paragraph(para)
+        para.clear()
+        if stack:
+            stack[-1].paragraphs.append(p)
+            return
+        if preamble is None:
+            # text before the first heading keeps a place of its own
+            preamble = Section(heading="", number=None, title="", level=0, page=p.page, bbox=None)
+            roots.append(preamble)
+        preamble.paragraphs.append(p)
+
+    i = 0
+    while i < len(body):
+        heading = reader.heading_at(i, plain_levels)
+        if heading is None:
+            ln = body[i]
+            if para and reader.breaks(para[-1], ln):
+                flush()
+            para.append(ln)
+            i += 1
+            continue
+        flush()
+        first = heading.lines[0]
+        level = heading.level
+        if level is None:
+            # an unnumbered heading ranks with earlier ones of its style, else just below the heading it follows
+            same = [
+                lv
+                for ln, lv in unnumbered
+                if abs(ln.size - first.size) <= 1 and (ln.font, ln.bold) == (first.font, first.bold)
+            ]
+            level = same[-1] if same else (stack[-1].level + 1 if stack else 1)
+            unnumbered.append((first, level))
+        section = _section(heading, level)
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(section)
+        stack.append(section)
+        i += len(heading.lines)
+    flush()
+    return roots
+
+
+def _section(h: _Heading, level: int) -> Section:
+    text = ""
+    for ln in h.lines:
+        text = _join(text, ln.text)
+    first = h.lines[0]
+    on_first = [ln for ln in h.lines if ln.page == first.page]
+    return Section(
+        heading=text,
+        number=h.number,
+        title=_strip_prefix(text, h.prefix),
+        level=level,
+        page=first.page,
+        bbox=_bbox(on_first),
+    )
+
+
+def _strip_prefix(text: str, prefix: int) -> str:
+    """``text`` without its first ``prefix`` characters of NFKC non-space text, and the separator after them."""
+    seen = 0
+    for i, ch in enumerate(text):
+        if seen >= prefix:
+            return text[i:].lstrip(" 、.．:：")
+        seen += len("".join(unicodedata.normalize("NFKC", ch).split()))
+    return ""
+
+
+def _paragraph(lines: list[_Line]) -> Paragraph:
+    text = ""
+    for ln in lines:
+        text = _join(text, ln.text)
+    first = lines[0]
+    return Paragraph(
+        text=text,
+        raw_text="\n".join(ln.text for ln in lines),
+        page=first.page,
+        page_end=lines[-1].page,
+        bbox=_bbox([ln for ln in lines if ln.page == first.page]),
+    )
+
+
+def _join(a: str, b: str) -> str:
+    """Join two lines of one paragraph: no space between CJK, a space between two Latin words."""
+    if a and b and a[-1].isascii() and b[0].isascii() and a[-1].isalnum() and b[0].isalnum():
+        if a[-1].isalpha() or b[0].isalpha():
+            return f"{a} {b}"
+    return a + b
+
+
+def _bbox(lines: list[_Line]) -> BBox:
+    return (
+        round(min(ln.x0 for ln in lines), 2),
+        round(min(ln.top for ln in lines), 2),
+        round(max(ln.x1 for ln in lines), 2),
+        round(max(ln.bottom for ln in lines), 2),
+    )
+
+
+# --- metadata ----------------------------------------------------------------------------------------------------
+
+
+def _metadata(
+    first: list[_Line], is_cover: bool, body: list[_Line], toc: list[TocEntry], pages: list[Page]
+) -> Metadata:
+    """Metadata from the cover; without one, the unit may still be labelled on the first page ("部门：…")."""
+    meta = Metadata()
+    if is_cover:
+        top_size = max(ln.size for ln in first)
+        title = ""
+        for ln in first:
+            if ln.size >= 0.75 * top_size and not _DATE.search(ln.norm):
+                title = _join(title, ln.text)
+        meta.title = title or None
+        date = next((m for m in (_DATE.search(ln.norm) for ln in first) if m), None)
+        if date:
+            y, m, d = (int(g) for g in date.groups())
+            meta.publication_date = f"{y:04d}-{m:02d}-{d:02d}"
+    label = next((m for m in (_UNIT_LABEL.match(ln.norm) for ln in first) if m and not m.group(1).endswith("元")), None)
+    title_norm = "".join(unicodedata.normalize("NFKC", meta.title or "").split())
+    if label:
+        meta.unit_name = label.group(1)
+    elif title_norm:
+        # "2024 年度中共武汉市江汉区委办公室决算公开" → the unit is what the year and the document kind frame
+        unit = _TITLE_SUFFIX.sub("", re.sub(r"20\d{2}年度?", "", title_norm))
+        meta.unit_name = unit if unit != title_norm and len(unit) >= 2 else None
+
+    year = _YEAR.search(title_norm) or next(
+        (m for m in (_YEAR.search(t) for t in [*(e.text for e in toc), *(ln.norm for ln in body[:40])]) if m), None
+    )
+    meta.fiscal_year = int(year.group(1)) if year else None
+    meta.kind = _kind(title_norm) or _kind_by_count([e.text for e in toc] + [ln.norm for ln in body])
+
+    where = title_norm + (meta.unit_name or "")
+    if "上海" in where:
+        meta.profile = "shanghai"
+    elif "江苏" in where:
+        meta.profile = "jiangsu"
+    elif "湖北" in where or "武汉" in where or any(_HUBEI_TABLE_NO.search(_page_text(p)) for p in pages):
+        meta.profile = "hubei"
+    return meta
+
+
+def _page_text(page: Page) -> str:
+    return "".join(c.text for c in page.chars if not c.text.isspace())
+
+
+def _kind(text: str) -> str | None:
+    text = _NOT_KIND.sub("", text)
+    if "决算" in text:
+        return "决算"
+    if "预算" in text:
+        return "预算"
+    return None
+
+
+def _kind_by_count(texts: list[str]) -> str | None:
+    joined = _NOT_KIND.sub("", "".join(texts))
+    final, budget = joined.count("决算"), joined.count("预算")
+    if final == budget == 0:
+        return None
+    return "决算" if final > budget else "预算"

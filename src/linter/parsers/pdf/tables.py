@@ -1,0 +1,644 @@
+"""Ruled grids → model tables.
+
+For every grid: its identity from the lines just above it (title, 表号,
+``单位：…``), its notes from the lines just below it; continuation parts on
+the following pages are stitched onto their table; then the header rows,
+column roles, lanes and body rows are read off the stitched grid.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from linter.catalogue import Catalogue, TableSpec
+from linter.model import BBox, Cell, Column, Lane, Note, Row, Table
+from linter.numbers import code_kind, code_level, is_code, join_split_code, parse_amount
+from linter.parsers.pdf.grid import Grid, GridCell, build_grid, find_grids, is_cjk, join_wrapped
+from linter.parsers.pdf.pages import Page, TextLine
+
+EDGE_TOL = 2.0  # pt: column edges of a continuation part may drift this much
+IDENTITY_REACH = 130.0  # pt above the top rule where a title, 表号 or 单位 line may sit
+IDENTITY_ROWS = 5  # text rows looked at above a grid
+
+_NUMBER = re.compile(r"公开0?\d{1,2}表|表[一二三四五六七八九十]{1,3}(?![\u4e00-\u9fff])")
+_CURRENCY = re.compile(r"(?:金额)?单位[:：]\s*(万元|千元|亿元|元)\s*$")
+_UNIT_NAME = re.compile(
+    r"^(?:部门/)?(?:编制|填报|预算)?单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*(.+?)\s*(?:填报日期.*)?$"
+)
+_PRE_LINE = re.compile(r"^(?:填报日期|填报人|联系电话|编制日期)[:：]")
+_FOOTER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|\d+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
+_NOTE_START = re.compile(r"^(?:注|说明|备注)\s*\d*\s*[:：]|^注\s*\d")
+_NOTE_ITEM = re.compile(r"^(?:\d+\s*[.．、]|[（(]\d+[)）])")
+_ABSENCE = re.compile(r"^本(?:部门|单位).{0,80}无")
+_TOTAL = re.compile(r"(?:合计|总计)$")
+_HEADER_WORD = re.compile(
+    r"项目|科目|编码|名称|行次|栏次|金额|数|计|收入|支出|经费|费|类|款|项|序号|事项|内容|情况|目标|形式|进度|结余|结转|拨款|分类|备注|说明"
+)
+_CODE_HEADER = re.compile(r"编码|代码|^(?:类|款|项)$")
+_LABEL_HEADER = re.compile(r"^(?:项目|科目名称|项目名称|名称|科目|单位名称)$")
+_TEXT_HEADER = re.compile(r"^(?:序号|备注|说明)$|情况|内容|事项|形式|原因|依据")
+_PLACEHOLDER = {"-", "—", "－", "/", "——", "--"}
+_KEYS = ("code", "label")
+
+
+def extract_tables(
+    pages: list[Page], catalogue: Catalogue
+) -> tuple[list[Table], dict[int, list[tuple[float, float, float, float]]]]:
+    """Returns the model tables and, per page number, the bboxes (x0,top,x1,bottom) of everything the tables consumed
+    (grid, the title / 表号 / 单位 lines above it, the notes below it) so the prose extractor can skip those regions."""
+    consumed: dict[int, list[BBox]] = {}
+    groups: list[list[_Part]] = []
+    for page in pages:
+        parts = _page_parts(page, catalogue)
+        for part in parts:
+            consumed.setdefault(page.number, []).append(_round(part.grid.bbox))
+            consumed[page.number].extend(ln.bbox for ln in part.lines)
+            prev = groups[-1][-1] if groups else None
+            if prev is not None and _continues(prev, part):
+                if part.grid.xs != prev.grid.xs:  # a subset of the columns: rebuild on the table's edges
+                    rebuilt = build_grid(page.number, part.grid.hsegs, part.grid.vsegs, part.grid.chars, prev.grid.xs)
+                    if rebuilt is not None:
+                        part.grid = rebuilt
+                groups[-1].append(part)
+            elif part.grid.chars:
+                groups.append([part])
+    tables = [_build_table(group, catalogue) for group in groups]
+    return tables, consumed
+
+
+# --------------------------------------------------------------------------- parts: one grid with its surroundings
+
+
+@dataclass(eq=False)
+class _Part:
+    grid: Grid
+    page: Page
+    first_on_page: bool
+    last_on_page: bool
+    title: str | None = None
+    number: str | None = None
+    unit: str | None = None
+    unit_name: str | None = None
+    text_above: bool = False  # prose between the page top (or the previous grid) and this grid
+    text_below: bool = False  # prose after this grid on its page, besides its notes
+    notes: list[Note] = field(default_factory=list)
+    lines: list[TextLine] = field(default_factory=list)  # identity and note lines consumed
+
+    @property
+    def has_identity(self) -> bool:
+        return any(v is not None for v in (self.title, self.number, self.unit, self.unit_name))
+
+
+def _page_parts(page: Page, catalogue: Catalogue) -> list[_Part]:
+    grids = find_grids(page)
+    if not grids:
+        return []
+    inside = {id(ch) for g in grids for ch in g.chars}
+    lines = [
+        ln for ln in page.lines([ch for ch in page.chars if id(ch) not in inside]) if ln.text and not _is_footer(ln)
+    ]
+    used: set[int] = set()
+    parts = [_Part(g, page, i == 0, i == len(grids) - 1) for i, g in enumerate(grids)]
+    for i, part in enumerate(parts):
+        top = part.grid.ys[0]
+        floor = parts[i - 1].grid.ys[-1] if i else 0.0
+        above = [ln for ln in lines if id(ln) not in used and floor - 1 <= ln.top and ln.bottom <= top + 2]
+        _read_identity(part, above, catalogue)
+        used.update(id(ln) for ln in part.lines)
+        part.text_above = any(id(ln) not in used for ln in above)
+        ceiling = parts[i + 1].grid.ys[0] if i + 1 < len(parts) else page.height
+        below = [ln for ln in lines if id(ln) not in used and ln.top >= part.grid.ys[-1] - 2 and ln.bottom <= ceiling]
+        n_before = len(part.lines)
+        _read_notes(part, below)
+        used.update(id(ln) for ln in part.lines[n_before:])
+        part.text_below = i + 1 == len(parts) and any(id(ln) not in used for ln in below)
+    return parts
+
+
+def _read_identity(part: _Part, above: list[TextLine], catalogue: Catalogue) -> None:
+    """Title, 表号, 单位 lines upwards from the top rule; stops at the title or at any other text (prose)."""
+    top = part.grid.ys[0]
+    for row in _baseline_rows(sorted(above, key=lambda ln: -ln.bottom))[:IDENTITY_ROWS]:
+        if top - max(ln.bottom for ln in row) > IDENTITY_REACH:
+            return
+        kinds = [_classify(ln.text, catalogue) for ln in row]
+        if any(kind is None for kind, _ in kinds):
+            return
+        for ln, (kind, value) in zip(row, kinds, strict=True):
+            part.lines.append(ln)
+            if kind == "number":
+                part.number = part.number or value
+            elif kind == "unit":
+                part.unit = part.unit or value
+            elif kind == "unit_name":
+                part.unit_name = part.unit_name or value
+            elif kind == "title":
+                part.title = value
+        if part.title is not None:
+            return
+
+
+def _classify(text: str, catalogue: Catalogue) -> tuple[str | None, str | None]:
+    """What an identity line is: ("title" | "number" | "unit" | "unit_name" | "pre", value), or (None, None)."""
+    t = _norm(text)
+    m = _CURRENCY.search(t)
+    if m:
+        rest = t[: m.start()]
+        name = _UNIT_NAME.match(rest) if rest else None
+        return ("unit", m.group(1)) if not rest or name else (None, None)
+    m = _UNIT_NAME.match(t)
+    if m:
+        return "unit_name", m.group(1)
+    if _PRE_LINE.match(t):
+        return "pre", None
+    m = _NUMBER.search(t)
+    if m and (m.start() == 0 or m.end() == len(t)):
+        rest = (t[: m.start()] + t[m.end() :]).strip()
+        if not rest:
+            return "number", m.group(0)
+    if _is_title(t, catalogue):
+        return "title", re.sub(r"\s+", " ", text).strip()
+    return None, None
+
+
+def _is_title(t: str, catalogue: Catalogue) -> bool:
+    if len(t) > 60 or t.startswith(("注", "说明")):
+        return False
+    return bool(re.search(r"表(?:[（(]续[)）])?$|续表$", t)) or catalogue.match_title(t) is not None
+
+
+def _read_notes(part: _Part, below: list[TextLine]) -> None:
+    """注：/说明：/备注： items (with their numbered items and wrapped lines) and 本部门…无… statements."""
+    grid = part.grid
+    right = min(grid.xs[-1], part.page.width * 0.85)
+    prev: TextLine | None = None
+    current: list[TextLine] = []
+    groups: list[list[TextLine]] = []
+    for ln in sorted(below, key=lambda ln: (ln.top, ln.x0)):
+        gap = ln.top - (prev.bottom if prev is not None else grid.ys[-1])
+        if gap > 2.5 * ln.size:
+            break
+        t = _norm(ln.text)
+        if _NOTE_START.match(t) or _ABSENCE.match(t) or (groups and _NOTE_ITEM.match(t)):
+            current = [ln]
+            groups.append(current)
+        elif (
+            prev is not None
+            and current
+            and gap < ln.size
+            and prev.x1 >= right - 3 * prev.size
+            and ln.x0 <= current[0].x0 + 2 * ln.size
+        ):
+            current.append(ln)
+        else:
+            break
+        prev = ln
+    for group in groups:
+        part.lines.extend(group)
+        part.notes.append(Note(join_wrapped([ln.text for ln in group]), part.page.number, _union(group)))
+
+
+def _continues(prev: _Part, part: _Part) -> bool:
+    """A grid at the top of the next page, with nothing above it and the same columns, continues the table."""
+    return (
+        part.page.number == prev.page.number + 1
+        and prev.last_on_page
+        and part.first_on_page
+        and not prev.notes
+        and not prev.text_below
+        and not part.has_identity
+        and not part.text_above
+        and _compatible_edges(prev.grid.xs, part.grid.xs)
+    )
+
+
+def _compatible_edges(master: list[float], xs: list[float]) -> bool:
+    """Same outer edges, and every inner edge of ``xs`` is one of the master's (a merge may hide some)."""
+    if abs(master[0] - xs[0]) > EDGE_TOL or abs(master[-1] - xs[-1]) > EDGE_TOL:
+        return False
+    return all(any(abs(x - m) <= EDGE_TOL for m in master) for x in xs)
+
+
+# --------------------------------------------------------------------------- stitched grid → model table
+
+
+@dataclass
+class _Stitched:
+    """The physical rows of a table over all its parts: per slot the merged cell it belongs to."""
+
+    rows: list[list[GridCell]] = field(default_factory=list)
+    source: list[tuple[Grid, int]] = field(default_factory=list)  # the grid and row index each row comes from
+
+    def add(self, grid: Grid, start: int = 0) -> None:
+        for r in range(start, grid.n_rows):
+            self.rows.append(list(grid.owners[r]))
+            self.source.append((grid, r))
+
+
+def _stitch(group: list[_Part]) -> tuple[_Stitched, int]:
+    """The table's parts as one grid (repeated headers dropped, page-break artefacts repaired) and its header size."""
+    st = _Stitched()
+    st.add(group[0].grid)
+    n_header = _header_rows(st.rows)
+    header_texts = [_row_signature(st.rows, r) for r in range(n_header)]
+    text_table = all(role in ("text", "label") for role in _roles(st.rows, n_header, {})[1])
+    for part in group[1:]:
+        start = _repeated_header(part.grid, header_texts)
+        if start >= part.grid.n_rows:
+            continue
+        before = len(st.rows)
+        st.add(part.grid, start)
+        if text_table and before > n_header:
+            _fill_restarted_rowspans(st, before)
+            _merge_broken_row(st, before, n_header)
+    return st, n_header
+
+
+def _build_table(group: list[_Part], catalogue: Catalogue) -> Table:
+    first = group[0]
+    st, n_header = _stitch(group)
+    subheaders = _lift_stray_subheaders(st.rows, n_header)
+    paths, roles, column_nos, n_path_rows = _columns(st.rows, n_header, subheaders)
+    lanes_cols = _lanes(roles)
+    spec, number, title = _identity(group, catalogue)
+
+    columns = []
+    for lane_index, cols in enumerate(lanes_cols):
+        for c in cols:
+            columns.append(Column(c, paths[c], roles[c], lane_index, column_nos[c]))
+    columns.sort(key=lambda col: col.index)
+
+    rows = _body_rows(st, n_header, roles, lanes_cols)
+    lanes = [
+        Lane(i, name, cols)
+        for i, (cols, name) in enumerate(
+            zip(lanes_cols, _lane_names(st.rows, lanes_cols, rows, spec, n_path_rows), strict=True)
+        )
+    ]
+    header = [
+        [cell.text if _is_root(st.rows, r, c) else None for c, cell in enumerate(st.rows[r])] for r in range(n_header)
+    ]
+    notes = [note for part in group for note in part.notes]
+    return Table(
+        key=spec.key if spec else None,
+        number=number,
+        title=title or "",
+        unit=next((p.unit for p in group if p.unit), None),
+        unit_name=next((p.unit_name for p in group if p.unit_name), None),
+        page=first.page.number,
+        page_end=group[-1].page.number,
+        columns=columns,
+        lanes=lanes,
+        header=header,
+        rows=rows,
+        notes=notes,
+        bbox=_round(first.grid.bbox),
+    )
+
+
+def _identity(group: list[_Part], catalogue: Catalogue) -> tuple[TableSpec | None, str | None, str | None]:
+    first = group[0]
+    title, number = first.title, first.number
+    spec = catalogue.match_title(title) if title else None
+    if spec is None and number:
+        profile = "hubei" if number.startswith("公开") else "shanghai"
+        spec = catalogue.match_number(number, profile)
+    return spec, number, title
+
+
+def _header_rows(rows: list[list[GridCell]]) -> int:
+    """How many top rows are column headers: header words down to a printed 栏次 row, or down to the first
+    data row (which must follow at once). A form (label | value rows) has none."""
+    last = 0
+    for r in range(min(len(rows), 8)):
+        texts = [_squash(cell.text) for c, cell in enumerate(rows[r]) if _is_root(rows, r, c) and cell.text.strip()]
+        if _is_lanci_row(texts):
+            return r + 1
+        if any(_is_number_like(t) for t in texts) or _is_blank_total(rows, r, texts):
+            return last if last == r else 0
+        if not texts:
+            if r and any(rows[r][c] is rows[r - 1][c] for c in range(len(rows[r]))):
+                continue  # a header cell reaching down into an otherwise empty row
+            return last
+        if not all(len(t) <= 40 and _HEADER_WORD.search(t) for t in texts):
+            return 0
+        last = r + 1
+    return last
+
+
+def _is_blank_total(rows: list[list[GridCell]], r: int, texts: list[str]) -> bool:
+    """A 合计 row with nothing in it (a table without data): body, although 合计 is also a header word."""
+    return any(t in ("合计", "总计") for t in texts) and any(
+        _is_root(rows, r, c) and not cell.text.strip() for c, cell in enumerate(rows[r])
+    )
+
+
+def _is_lanci_row(texts: list[str]) -> bool:
+    nums = [t for t in texts if t != "栏次"]
+    if not all(t.isdigit() for t in nums):
+        return False
+    if "栏次" in texts:
+        return True
+    return len(nums) >= 3 and nums == [str(i) for i in range(1, len(nums) + 1)]
+
+
+def _repeated_header(grid: Grid, header_texts: list[list[str | None]]) -> int:
+    """How many leading rows of a continuation part repeat the table's header."""
+    n = 0
+    while n < len(header_texts) and n < grid.n_rows and _row_signature(grid.owners, n) == header_texts[n]:
+        n += 1
+    return n
+
+
+def _fill_restarted_rowspans(st: _Stitched, at: int) -> None:
+    """A rowspan cut by the page break restarts as an empty cell on the next page: it is the same cell."""
+    prev_row, row = st.rows[at - 1], st.rows[at]
+    for c, cell in enumerate(row):
+        before = prev_row[c]
+        if (
+            cell is not before
+            and not cell.text
+            and before.rowspan > 1
+            and _is_root(st.rows, at, c)
+            and (c == 0 or row[c - 1] is not cell)
+            and cell.colspan == before.colspan
+            and (c == 0 or prev_row[c - 1] is not before)
+        ):
+            for r in range(at, len(st.rows)):
+                for k in range(c, c + cell.colspan):
+                    if st.rows[r][k] is cell:
+                        st.rows[r][k] = before
+
+
+def _merge_broken_row(st: _Stitched, at: int, n_header: int) -> None:
+    """A row split by the page break comes back as a row with an empty key cell: glue its tail on.
+    Only for text tables whose key (first) column is never empty above the break."""
+    row = st.rows[at]
+    if row[0].text or not _is_root(st.rows, at, 0):
+        return
+    if any(not st.rows[r][0].text and _is_root(st.rows, r, 0) for r in range(n_header, at)):
+        return
+    if any(cell.rowspan > 1 for cell in row):
+        return
+    prev = st.rows[at - 1]
+    for c, cell in enumerate(row):
+        if _is_root(st.rows, at, c) and cell.text:
+            target = prev[c]
+            target.text = join_wrapped([target.text, cell.text])
+    del st.rows[at]
+    del st.source[at]
+
+
+def _lift_stray_subheaders(rows: list[list[GridCell]], n_header: int) -> dict[int, str]:
+    """Column names printed in the first body row under a multi-column header cell (some templates put
+    本年支出's 合计 | 基本支出 | 项目支出, or 科目编码's 类 | 款 | 项, on the 合计 row): they belong to the
+    columns' paths, so they are taken out of the body (blanked) and returned per column."""
+    if not n_header or n_header >= len(rows):
+        return {}
+    bottom, body = rows[n_header - 1], rows[n_header]
+    lifted: dict[int, str] = {}
+    c = 0
+    while c < len(bottom):
+        span = [k for k in range(c, len(bottom)) if bottom[k] is bottom[c]]
+        texts = [_squash(body[k].text) if _is_root(rows, n_header, k) and body[k].colspan == 1 else "" for k in span]
+        if (
+            len(span) > 1
+            and len(set(texts)) == len(texts)
+            and all(t and not _is_number_like(t) and _HEADER_WORD.search(t) for t in texts)
+        ):
+            for k, t in zip(span, texts, strict=True):
+                lifted[k] = t
+                body[k].text = ""
+        c = span[-1] + 1
+    return lifted
+
+
+def _columns(
+    rows: list[list[GridCell]], n_header: int, lifted: dict[int, str]
+) -> tuple[list[list[str]], list[str], list[str | None], int]:
+    """Header path, role and printed 栏次 number of every column."""
+    n_cols = len(rows[0]) if rows else 0
+    lanci = n_header - 1 if n_header and _is_lanci_row(_row_texts(rows, n_header - 1)) else None
+    n_path_rows = lanci if lanci is not None else n_header
+    paths, roles = _roles(rows, n_header, lifted)
+    column_nos: list[str | None] = [None] * n_cols
+    if lanci is not None:
+        for c in range(n_cols):
+            t = _squash(rows[lanci][c].text) if _is_root(rows, lanci, c) else ""
+            column_nos[c] = t if t.isdigit() else None
+    return paths, roles, column_nos, n_path_rows
+
+
+def _roles(rows: list[list[GridCell]], n_header: int, lifted: dict[int, str]) -> tuple[list[list[str]], list[str]]:
+    n_cols = len(rows[0]) if rows else 0
+    lanci = n_header - 1 if n_header and _is_lanci_row(_row_texts(rows, n_header - 1)) else None
+    path_rows = range(lanci if lanci is not None else n_header)
+    paths: list[list[str]] = []
+    roles: list[str] = []
+    for c in range(n_cols):
+        path: list[str] = []
+        seen: set[int] = set()
+        for r in path_rows:
+            cell = rows[r][c]
+            t = _squash(cell.text)
+            if t and id(cell) not in seen:
+                path.append(t)
+            seen.add(id(cell))
+        if c in lifted:
+            path.append(lifted[c])
+        paths.append(path)
+        roles.append(_role(path, [rows[r][c].text for r in range(n_header, len(rows)) if _is_root(rows, r, c)]))
+    return paths, roles
+
+
+def _role(path: list[str], values: list[str]) -> str:
+    norm = [unicodedata.normalize("NFKC", p) for p in path]
+    if any(p == "行次" for p in norm):
+        return "line_no"
+    if any(_CODE_HEADER.search(p) for p in norm):
+        return "code"
+    if norm and _LABEL_HEADER.match(norm[-1]):
+        return "label"
+    if norm and _TEXT_HEADER.search(norm[-1]):
+        return "text"
+    filled = [v for v in (_squash(v) for v in values) if v]
+    if filled:
+        return "amount" if all(v in _PLACEHOLDER or parse_amount(v) is not None for v in filled) else "text"
+    return "amount" if norm else "text"
+
+
+def _lanes(roles: list[str]) -> list[list[int]]:
+    """Side-by-side lanes: the role pattern (key columns, then values) repeated, e.g. label,line_no,amount ×2."""
+    groups: list[list[int]] = [[]]
+    for c, role in enumerate(roles):
+        cur = groups[-1]
+        # a key column right after value columns opens the next lane, once this lane has keys of its own
+        if role in _KEYS and cur and roles[cur[-1]] not in _KEYS and any(roles[k] in _KEYS for k in cur):
+            groups.append([c])
+        else:
+            cur.append(c)
+    keys = [[roles[c] for c in g if roles[c] in _KEYS] for g in groups]
+    if len(groups) < 2 or any(k != keys[0] for k in keys):
+        return [list(range(len(roles)))]
+    return groups
+
+
+def _lane_names(
+    rows: list[list[GridCell]], lanes: list[list[int]], body: list[Row], spec: TableSpec | None, n_path_rows: int
+) -> list[str | None]:
+    if len(lanes) < 2:
+        return [None]
+    if spec is not None and len(spec.lanes) == len(lanes):
+        return list(spec.lanes)
+    if n_path_rows:
+        tops = [_squash(rows[0][cols[0]].text) for cols in lanes]
+        if all(tops) and len(set(tops)) == len(tops):
+            return list(tops)
+    names: list[str | None] = []
+    for i in range(len(lanes)):
+        total = next((r.label for r in body if r.lane == i and r.level == "合计" and r.label), "")
+        names.append(_TOTAL.sub("", total) or None)
+    return names
+
+
+def _body_rows(st: _Stitched, n_header: int, roles: list[str], lanes: list[list[int]]) -> list[Row]:
+    rows = st.rows
+    right: dict[int, int] = {}  # id(cell) → its rightmost column
+    for row in rows:
+        for c, cell in enumerate(row):
+            right[id(cell)] = max(right.get(id(cell), c), c)
+    out: list[Row] = []
+    for r in range(n_header, len(rows)):
+        grid, local = st.source[r]
+        for lane_index, cols in enumerate(lanes):
+            lo, hi = cols[0], cols[-1]
+            # the slots of cells that start in this row and end in this lane (a cell spanning lanes
+            # belongs to the lane it ends in, where its amount is); the text shows at the leftmost one
+            own = {c for c in cols if _is_top(rows, r, c) and lo <= right[id(rows[r][c])] <= hi}
+            anchors = {c for c in own if c == lo or rows[r][c - 1] is not rows[r][c]}
+            parts = [_squash(rows[r][c].text) for c in cols if roles[c] == "code" and c in anchors]
+            parts = [p for p in parts if p]
+            code = _code(parts)
+            label = next((_squash(rows[r][c].text) or None for c in cols if roles[c] == "label" and c in own), None)
+            if label is None and code is None:
+                label = next((p for p in parts if not p.isdigit()), None)
+            line_no = next(
+                (_squash(rows[r][c].text) or None for c in cols if roles[c] == "line_no" and c in anchors), None
+            )
+            cells = []
+            for c in cols:
+                if roles[c] not in ("amount", "text"):
+                    continue
+                cell = rows[r][c]
+                if c in anchors:
+                    text, bbox = cell.text, cell.bbox
+                else:
+                    text, bbox = "", grid.slot_bbox(local, c)
+                value = _value(text) if roles[c] == "amount" else None
+                cells.append(Cell(c, text, value, grid.page, bbox))
+            if not any(cell.text for cell in cells) and label is None and code is None and line_no is None:
+                continue
+            level = code_level(code) if code else ("合计" if label and _TOTAL.search(label) else None)
+            out.append(
+                Row(
+                    index=r - n_header,
+                    lane=lane_index,
+                    code=code,
+                    code_kind=code_kind(code) if code else None,
+                    label=label,
+                    line_no=line_no,
+                    level=level,
+                    page=grid.page,
+                    cells=cells,
+                )
+            )
+    return out
+
+
+def _code(parts: list[str]) -> str | None:
+    """A code printed in one column (``2010601``) or over 类/款/项 columns (``201`` ``06`` ``01``)."""
+    if not parts or not all(p.isdigit() for p in parts):
+        return None
+    if len(parts) == 1:
+        return parts[0] if is_code(parts[0]) else None
+    return join_split_code(parts)
+
+
+def _value(text: str) -> str | None:
+    d: Decimal | None = parse_amount(text)
+    return str(d) if d is not None else None
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _is_root(rows: list[list[GridCell]], r: int, c: int) -> bool:
+    """The top-left slot of its merged cell."""
+    cell = rows[r][c]
+    return (r == 0 or rows[r - 1][c] is not cell) and (c == 0 or rows[r][c - 1] is not cell)
+
+
+def _is_top(rows: list[list[GridCell]], r: int, c: int) -> bool:
+    """The cell starts in row ``r`` (is not a rowspan coming down from above)."""
+    return r == 0 or rows[r - 1][c] is not rows[r][c]
+
+
+def _row_texts(rows: list[list[GridCell]], r: int) -> list[str]:
+    return [t for c, cell in enumerate(rows[r]) if _is_root(rows, r, c) and (t := _squash(cell.text))]
+
+
+def _row_signature(rows: list[list[GridCell]], r: int) -> list[str | None]:
+    return [_norm(cell.text) if _is_root(rows, r, c) else None for c, cell in enumerate(rows[r])]
+
+
+def _is_number_like(t: str) -> bool:
+    return parse_amount(t) is not None or bool(re.fullmatch(r"-?\d+(?:\.\d+)?%", t))
+
+
+def _norm(text: str) -> str:
+    """For matching: NFKC (folds Kangxi radicals and full-width forms), no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _squash(text: str) -> str:
+    """Whitespace normalised: none next to a CJK character (``收 入`` → ``收入``), single spaces elsewhere."""
+    t = re.sub(r"\s+", " ", text).strip()
+    if " " not in t:
+        return t
+    out = []
+    for i, ch in enumerate(t):
+        if ch == " " and (is_cjk(t[i - 1]) or is_cjk(t[i + 1])):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _is_footer(line: TextLine) -> bool:
+    return bool(_FOOTER.match(_norm(line.text)))
+
+
+def _baseline_rows(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Lines sharing a baseline (``单位：<name>`` … ``单位：万元``), nearest to the grid first."""
+    rows: list[list[TextLine]] = []
+    for ln in lines:
+        if rows and abs(rows[-1][0].bottom - ln.bottom) <= 0.5 * max(ln.size, 1.0):
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return rows
+
+
+def _union(lines: list[TextLine]) -> BBox:
+    return (
+        round(min(ln.x0 for ln in lines), 2),
+        round(min(ln.top for ln in lines), 2),
+        round(max(ln.x1 for ln in lines), 2),
+        round(max(ln.bottom for ln in lines), 2),
+    )
+
+
+def _round(bbox: BBox) -> BBox:
+    return (round(bbox[0], 2), round(bbox[1], 2), round(bbox[2], 2), round(bbox[3], 2))
