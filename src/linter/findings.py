@@ -185,8 +185,11 @@ class EvaluationResult:
 
     def rule_status(self, rule_id: str) -> Status | None:
         """The worst status over all instances of ``rule_id`` (None when it never ran)."""
-        statuses = [o.status for o in self.outcomes if o.rule_id == rule_id]
-        return min(statuses, key=_STATUS_RANK.__getitem__) if statuses else None
+        worst: Status | None = None
+        for o in self.outcomes:
+            if o.rule_id == rule_id and (worst is None or _STATUS_RANK[o.status] < _STATUS_RANK[worst]):
+                worst = o.status
+        return worst
 
     def merge(self, other: EvaluationResult) -> None:
         self.findings.extend(other.findings)

@@ -18,4 +18,4 @@ def run(args: argparse.Namespace) -> int:
 
     example = example_report()
     print(f"示例报告 / example report: {example}", file=sys.stderr)
-    return parse.run(argparse.Namespace(files=[example], output=None))
+    return parse.run(argparse.Namespace(files=[example], output=None, timeout=0, max_memory=0))

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from linter.errors import InputError
+from linter.guard import Limits, parse_guarded
+from linter.model import Document
 from linter.parsing import parse_file
 from linter.plugins import default_manager
 
@@ -22,11 +24,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("-o", "--output", type=Path, metavar="OUT", help="输出文件或目录 / output file or directory")
+    add_limit_options(p)
     p.set_defaults(func=run)
 
 
+def add_limit_options(p: argparse.ArgumentParser) -> None:
+    d = Limits()
+    p.add_argument("--timeout", type=float, default=d.timeout, metavar="SECONDS",
+                   help=f"每个文件的解析时限（秒），0 表示不限、不用子进程 / per-file time limit, 0 = none (default {d.timeout:g})")
+    p.add_argument("--max-memory", type=int, default=d.memory // 1024**2, metavar="MB",
+                   help=f"每个文件的内存上限（MB） / per-file memory limit (default {d.memory // 1024**2})")
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    return Limits(timeout=args.timeout, memory=args.max_memory * 1024**2)
+
+
+def parse_one(path: Path, limits: Limits) -> Document:
+    """Parse under the resource guard, or in-process when the guard is switched off (``--timeout 0``)."""
+    if limits.enabled:
+        return parse_guarded(path, limits)
+    return parse_file(path, default_manager())
+
+
 def run(args: argparse.Namespace) -> int:
-    pm = default_manager()
+    limits = limits_of(args)
     files: list[Path] = args.files
     several = len(files) > 1
     if several and args.output is not None:
@@ -39,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     written: set[Path] = set()
     for path in files:
         try:
-            document = parse_file(path, pm)
+            document = parse_one(path, limits)
         except InputError as exc:
             print(f"{path}: 未检查 / not checked: {exc.message}", file=sys.stderr)
             status = 2

@@ -466,7 +466,7 @@ def _matches(ctx: Context, scope: Any, pattern: Any) -> list[Match]:
     elif isinstance(pattern, str | Capture):
         rx = compile_regex(_escape(as_text(pattern)))
     else:
-        raise RuleBug("需要 re\"…\" 或字符串 / a re\"…\" pattern or a string is needed")
+        raise RuleBug('需要 re"…" 或字符串 / a re"…" pattern or a string is needed')
     names = {i: name for name, i in rx.groupindex.items()}
     out: list[Match] = []
     for s in scope_of(scope, ctx):
@@ -493,7 +493,9 @@ def contains(ctx: Context, scope: Any, pattern: Any) -> Verdict:
     where = sents[0].location if sents else None
     what = pattern.pattern if isinstance(pattern, RegexV) else as_text(pattern)
     ev = Evidence(expression=what, method="text", matches=[m.sentence.text for m in found[:10]])
-    return Verdict("pass" if found else "fail", ev, found[0].sentence.location if found else where, args={"pattern": what})
+    return Verdict(
+        "pass" if found else "fail", ev, found[0].sentence.location if found else where, args={"pattern": what}
+    )
 
 
 def absent(ctx: Context, scope: Any, pattern: Any) -> Verdict:
@@ -512,8 +514,13 @@ def none(ctx: Context, items: Any) -> Verdict:
         text = describe(it)
         ev = Evidence(method="text", matches=[text])
         violations.append(Violation(loc, ev, {"match": text}))
-    return Verdict("fail", Evidence(method="text", matches=[describe(i) for i in items[:10]]), violations[0].location,
-                   violations=violations, args={"match": violations[0].args["match"]})
+    return Verdict(
+        "fail",
+        Evidence(method="text", matches=[describe(i) for i in items[:10]]),
+        violations[0].location,
+        violations=violations,
+        args={"match": violations[0].args["match"]},
+    )
 
 
 def _location_of(item: Any) -> Location | None:

@@ -33,21 +33,101 @@ MATCH_FIELDS = {"text", "sentence"}
 # most likely a typo. Only a warning, because provinces word their headers differently.
 KNOWN_HEADERS: dict[str, set[str]] = {
     "income_expenditure_summary": {"收入", "支出", "项目", "行次", "金额", "决算数", "栏次"},
-    "income": {"项目", "功能分类科目编码", "类", "款", "项", "科目名称", "本年收入合计", "财政拨款收入",
-               "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入", "栏次"},
-    "expenditure": {"项目", "功能分类科目编码", "类", "款", "项", "科目名称", "本年支出合计", "基本支出",
-                    "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出", "栏次"},
-    "fiscal_grant_summary": {"收入", "支出", "项目", "行次", "决算数", "小计", "一般公共预算财政拨款",
-                             "政府性基金预算财政拨款", "国有资本经营预算财政拨款", "栏次"},
-    "general_budget_expenditure": {"项目", "功能分类科目编码", "科目名称", "本年支出", "小计", "合计",
-                                   "基本支出", "项目支出", "栏次"},
+    "income": {
+        "项目",
+        "功能分类科目编码",
+        "类",
+        "款",
+        "项",
+        "科目名称",
+        "本年收入合计",
+        "财政拨款收入",
+        "上级补助收入",
+        "事业收入",
+        "经营收入",
+        "附属单位上缴收入",
+        "其他收入",
+        "栏次",
+    },
+    "expenditure": {
+        "项目",
+        "功能分类科目编码",
+        "类",
+        "款",
+        "项",
+        "科目名称",
+        "本年支出合计",
+        "基本支出",
+        "项目支出",
+        "上缴上级支出",
+        "经营支出",
+        "对附属单位补助支出",
+        "栏次",
+    },
+    "fiscal_grant_summary": {
+        "收入",
+        "支出",
+        "项目",
+        "行次",
+        "决算数",
+        "小计",
+        "一般公共预算财政拨款",
+        "政府性基金预算财政拨款",
+        "国有资本经营预算财政拨款",
+        "栏次",
+    },
+    "general_budget_expenditure": {
+        "项目",
+        "功能分类科目编码",
+        "科目名称",
+        "本年支出",
+        "小计",
+        "合计",
+        "基本支出",
+        "项目支出",
+        "栏次",
+    },
     "general_budget_basic_expenditure": {"人员经费", "公用经费", "经济分类科目编码", "科目名称", "决算数"},
-    "government_fund": {"项目", "功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出", "小计",
-                        "合计", "基本支出", "项目支出", "年末结转和结余", "栏次"},
-    "state_capital": {"项目", "功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出", "小计",
-                      "合计", "基本支出", "项目支出", "年末结转和结余", "栏次"},
-    "three_public": {"预算数", "决算数", "合计", "因公出国(境)费", "公务用车购置及运行维护费", "小计",
-                     "公务用车购置费", "公务用车运行维护费", "公务用车运行费", "公务接待费"},
+    "government_fund": {
+        "项目",
+        "功能分类科目编码",
+        "科目名称",
+        "年初结转和结余",
+        "本年收入",
+        "本年支出",
+        "小计",
+        "合计",
+        "基本支出",
+        "项目支出",
+        "年末结转和结余",
+        "栏次",
+    },
+    "state_capital": {
+        "项目",
+        "功能分类科目编码",
+        "科目名称",
+        "年初结转和结余",
+        "本年收入",
+        "本年支出",
+        "小计",
+        "合计",
+        "基本支出",
+        "项目支出",
+        "年末结转和结余",
+        "栏次",
+    },
+    "three_public": {
+        "预算数",
+        "决算数",
+        "合计",
+        "因公出国(境)费",
+        "公务用车购置及运行维护费",
+        "小计",
+        "公务用车购置费",
+        "公务用车运行维护费",
+        "公务用车运行费",
+        "公务接待费",
+    },
 }
 
 
@@ -99,8 +179,11 @@ class Checker:
     def check_file(self, f: n.RuleFile) -> None:
         self._file = f
         if f.pack is not None and f.pack.dsl.split(".")[0] != DSL_VERSION:
-            self.error(f.pack.pos, f"规则包要求 DSL {f.pack.dsl}，本程序支持 {DSL_VERSION}",
-                       f"pack needs DSL {f.pack.dsl}, this linter speaks {DSL_VERSION}")
+            self.error(
+                f.pack.pos,
+                f"规则包要求 DSL {f.pack.dsl}，本程序支持 {DSL_VERSION}",
+                f"pack needs DSL {f.pack.dsl}, this linter speaks {DSL_VERSION}",
+            )
         consts = _Scope()
         for c in f.consts:
             self.expr(c.expr, consts)
@@ -114,8 +197,11 @@ class Checker:
     def rule(self, r: n.Rule, consts: _Scope) -> None:
         where = f"{self._file.path if self._file else ''}:{r.pos.line}"
         if r.id in self.seen_ids:
-            self.error(r.pos, f"规则编号 {r.id} 重复（先见于 {self.seen_ids[r.id]}）",
-                       f"duplicate rule id {r.id} (first at {self.seen_ids[r.id]})")
+            self.error(
+                r.pos,
+                f"规则编号 {r.id} 重复（先见于 {self.seen_ids[r.id]}）",
+                f"duplicate rule id {r.id} (first at {self.seen_ids[r.id]})",
+            )
         else:
             self.seen_ids[r.id] = where
         for key in ("severity", "message"):
@@ -193,8 +279,11 @@ class Checker:
             elif isinstance(node, n.Attr) and isinstance(node.obj, n.Var) and node.obj.name in scope.groups:
                 groups = scope.groups[node.obj.name]
                 if node.name not in groups | MATCH_FIELDS:
-                    self.error(node.pos, f"正则中没有分组 {node.name}（有：{', '.join(sorted(groups)) or '无'}）",
-                               f"no capture group {node.name!r} in the pattern")
+                    self.error(
+                        node.pos,
+                        f"正则中没有分组 {node.name}（有：{', '.join(sorted(groups)) or '无'}）",
+                        f"no capture group {node.name!r} in the pattern",
+                    )
 
     def call(self, c: n.Call, scope: _Scope) -> None:
         if c.name in SPECIAL_FORMS:
@@ -229,8 +318,11 @@ class Checker:
             for a in c.args[1:]:
                 for text in _literal_strings(a, scope):
                     if normalise_label(text) not in known:
-                        self.warning(a_pos(a, c), f"表 {key} 的标准表头中没有 “{text}”",
-                                     f"header {text!r} is not a standard header of {key}")
+                        self.warning(
+                            a_pos(a, c),
+                            f"表 {key} 的标准表头中没有 “{text}”",
+                            f"header {text!r} is not a standard header of {key}",
+                        )
 
     def _table_keys(self, e: n.Expr, scope: _Scope) -> list[str]:
         """The table keys an expression refers to, when they can be known before reading a document."""

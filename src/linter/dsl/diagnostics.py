@@ -39,7 +39,13 @@ def line_of(source: str, line: int) -> str | None:
 
 
 def make(
-    path: Path | str, source: str | None, line: int, col: int, zh: str, en: str, level: Literal["error", "warning"] = "error"
+    path: Path | str,
+    source: str | None,
+    line: int,
+    col: int,
+    zh: str,
+    en: str,
+    level: Literal["error", "warning"] = "error",
 ) -> Diagnostic:
     return Diagnostic(str(path), line, col, zh, en, level, line_of(source, line) if source is not None else None)
 

@@ -193,7 +193,9 @@ class _RuleRun:
         if verdict.status == "fail" and verdict.assumed:
             # §2.0-6: a blank may be 0 only if the identity then holds; otherwise we cannot tell
             state.statuses.append("insufficient_data")
-            state.reasons.append("空白单元格按 0 处理后等式不成立，无法判断 / blanks taken as 0 do not satisfy the identity")
+            state.reasons.append(
+                "空白单元格按 0 处理后等式不成立，无法判断 / blanks taken as 0 do not satisfy the identity"
+            )
             return
         if verdict.status == "fail":
             state.statuses.append("fail")

@@ -42,7 +42,9 @@ from linter.numbers import code_kind, code_level, parse_amount
 
 _ROLES = {"@code": "code", "@label": "label", "@line": "line_no"}
 _ROLE_HEADERS = {"code": "科目编码", "label": "项目", "line_no": "行次"}
-_NUMBER = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])\s*")
+_NUMBER = re.compile(
+    r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])\s*"
+)
 
 
 class FragmentError(ValueError):
@@ -124,7 +126,7 @@ def _table(t: dict[str, Any], page: int) -> Table:
 def _grid_rows(table: Table, values: list[Any], page: int) -> list[Row]:
     if len(values) != len(table.columns):
         raise FragmentError(f"table {table.key}: a row has {len(values)} cells for {len(table.columns)} columns")
-    out = []
+    out: list[Row] = []
     for lane in table.lanes:
         cols = [table.columns[i] for i in lane.columns]
         texts = {c.index: str(values[c.index] or "") for c in cols}
@@ -134,8 +136,17 @@ def _grid_rows(table: Table, values: list[Any], page: int) -> list[Row]:
         code, label = by_role.get("code"), by_role.get("label")
         cells = [_cell(c, texts[c.index], page) for c in cols]
         out.append(
-            Row(len(table.rows) + len(out), lane.index, code, code_kind(code) if code else None, label,
-                by_role.get("line_no"), _level(code, label), page, cells)
+            Row(
+                len(table.rows) + len(out),
+                lane.index,
+                code,
+                code_kind(code) if code else None,
+                label,
+                by_role.get("line_no"),
+                _level(code, label),
+                page,
+                cells,
+            )
         )
     return out
 
@@ -145,7 +156,9 @@ def _object_row(table: Table, spec: dict[str, Any], page: int) -> Row:
     amount_cols = [c for c in table.columns if c.lane == lane and c.role == "amount"]
     values = [str(v or "") for v in spec.get("cells", [])]
     if len(values) != len(amount_cols):
-        raise FragmentError(f"table {table.key}: row {spec.get('label')!r} has {len(values)} amounts for {len(amount_cols)}")
+        raise FragmentError(
+            f"table {table.key}: row {spec.get('label')!r} has {len(values)} amounts for {len(amount_cols)}"
+        )
     code, label = spec.get("code"), spec.get("label")
     cells = [_cell(c, v, page) for c, v in zip(amount_cols, values, strict=True)]
     for c in table.columns:
@@ -154,7 +167,9 @@ def _object_row(table: Table, spec: dict[str, Any], page: int) -> Row:
             cells.append(Cell(c.index, str(text), None, page))
     cells.sort(key=lambda x: x.column)
     level = spec.get("level", _level(code, label))
-    return Row(len(table.rows), lane, code, code_kind(code) if code else None, label, spec.get("line"), level, page, cells)
+    return Row(
+        len(table.rows), lane, code, code_kind(code) if code else None, label, spec.get("line"), level, page, cells
+    )
 
 
 def _cell(c: Column, text: str, page: int) -> Cell:
@@ -210,7 +225,8 @@ def _patch_cell(doc: Document, p: dict[str, Any]) -> None:
         raise FragmentError(f"patch: no table {p['table']!r}")
     sel = p.get("row", {"index": 0})
     hits = [
-        r for r in table.rows
+        r
+        for r in table.rows
         if ("code" not in sel or r.code == sel["code"])
         and ("label" not in sel or normalise_label(r.label) == normalise_label(sel["label"]))
         and ("index" not in sel or r.index == sel["index"])

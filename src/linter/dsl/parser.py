@@ -154,7 +154,9 @@ class _Build(Transformer[Token, Any]):
         tol = next((x for x in rest if isinstance(x, n.Tolerance)), None)
         msg = next((x for x in rest if isinstance(x, Token)), None)
         src = self.source[meta.start_pos : meta.end_pos]
-        return n.Assert(expr, tol or n.ROUNDING, _unquote(msg) if msg is not None else None, " ".join(src.split()), _pos(meta))
+        return n.Assert(
+            expr, tol or n.ROUNDING, _unquote(msg) if msg is not None else None, " ".join(src.split()), _pos(meta)
+        )
 
     def tol_rounding(self, meta: Any, ch: list[Any]) -> n.Tolerance:
         return n.ROUNDING
@@ -215,7 +217,9 @@ class _Build(Transformer[Token, Any]):
             if isinstance(a, tuple):
                 kw.append(a)
             elif kw:
-                raise _SemanticError(_expr_pos(a), "位置参数不能写在命名参数之后", "positional argument after keyword argument")
+                raise _SemanticError(
+                    _expr_pos(a), "位置参数不能写在命名参数之后", "positional argument after keyword argument"
+                )
             else:
                 pos_args.append(a)
         return tuple(pos_args), tuple(kw)

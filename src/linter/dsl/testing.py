@@ -84,10 +84,12 @@ def check_case(case: dict[str, Any], result: EvaluationResult) -> list[str]:
         for f in fired:
             problems.append(f"不应触发 / must not fire {rule_id} {f.severity}: {f.message}")
     for rule_id, status in case.get("outcomes", {}).items():
-        got = result.rule_status(rule_id)
-        if got != status:
+        status_got = result.rule_status(rule_id)
+        if status_got != status:
             reasons = {o.reason for o in result.outcomes if o.rule_id == rule_id and o.reason}
-            problems.append(f"{rule_id} 结果应为 {status}，实际 {got} / outcome {got}, expected {status} {sorted(reasons)}")
+            problems.append(
+                f"{rule_id} 结果应为 {status}，实际 {status_got} / outcome {status_got}, expected {status} {sorted(reasons)}"
+            )
     return problems
 
 

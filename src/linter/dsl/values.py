@@ -50,7 +50,12 @@ class Ref:
     def operand(self) -> Operand:
         interval = (str(self.lo), str(self.hi)) if self.lo is not None and self.hi is not None else None
         return Operand(
-            self.name, self.text, str(self.value) if self.value is not None else None, interval, self.location, self.note
+            self.name,
+            self.text,
+            str(self.value) if self.value is not None else None,
+            interval,
+            self.location,
+            self.note,
         )
 
 
@@ -92,9 +97,7 @@ class Quantity:
     # -- arithmetic (interval arithmetic; Decimal only)
     def _with(self, value: Decimal, lo: Decimal, hi: Decimal, other: Quantity | None, unit: str | None) -> Quantity:
         refs = self.refs + (other.refs if other else ())
-        return Quantity(
-            value, lo, hi, unit, refs[:MAX_REFS], self.assumed or bool(other and other.assumed)
-        )
+        return Quantity(value, lo, hi, unit, refs[:MAX_REFS], self.assumed or bool(other and other.assumed))
 
     def add(self, other: Quantity) -> Quantity:
         a, b, unit = _same_unit(self, other)
@@ -227,8 +230,6 @@ class Verdict:
     @property
     def holds(self) -> bool:
         return self.status != "fail"
-
-
 
 
 def fmt_decimal(v: Decimal) -> str:

@@ -76,7 +76,9 @@ def load_pages(data: bytes) -> list[Page]:
             "encrypted", "PDF 已加密，需要密码才能打开", "the PDF is encrypted and needs a password to open"
         ) from exc
     except RecursionError as exc:
-        raise InputError("corrupt", "PDF 结构嵌套过深，无法读取", "the PDF nests objects too deeply to be read") from exc
+        raise InputError("too_deep", "PDF 结构嵌套过深，无法读取", "the PDF nests objects too deeply to be read") from exc
+    except MemoryError:
+        raise  # the guard reports the memory limit
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on damaged input; the user gets one line
         raise InputError("corrupt", "PDF 文件已损坏，无法读取", "the PDF is damaged and cannot be read") from exc
 

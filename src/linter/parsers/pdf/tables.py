@@ -26,7 +26,7 @@ IDENTITY_ROWS = 5  # text rows looked at above a grid
 _NUMBER = re.compile(r"公开0?\d{1,2}表|表[一二三四五六七八九十]{1,3}(?![\u4e00-\u9fff])")
 _CURRENCY = re.compile(r"(?:金额)?单位[:：]\s*(万元|千元|亿元|元)\s*$")
 _UNIT_NAME = re.compile(
-    r"^(?:部门/)?(?:编制|填报|预算)?单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*(.+?)\s*(?:填报日期.*)?$"
+    r"^(?:部门/)?(?:编制|填报|预算)?(?:单位|部门)(?:名称)?(?:[（(]盖章[)）])?[:：]\s*(.+?)\s*(?:填报日期.*)?$"
 )
 _PRE_LINE = re.compile(r"^(?:填报日期|填报人|联系电话|编制日期)[:：]")
 _FOOTER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|\d+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
@@ -345,6 +345,11 @@ def _is_lanci_row(texts: list[str]) -> bool:
     return len(nums) >= 3 and nums == [str(i) for i in range(1, len(nums) + 1)]
 
 
+def _lanci_index(rows: list[list[GridCell]], n_header: int) -> int | None:
+    """The printed 栏次 row (always the header's last row), which numbers the columns and is not a path level."""
+    return n_header - 1 if n_header and _is_lanci_row(_row_texts(rows, n_header - 1)) else None
+
+
 def _repeated_header(grid: Grid, header_texts: list[list[str | None]]) -> int:
     """How many leading rows of a continuation part repeat the table's header."""
     n = 0
@@ -393,12 +398,14 @@ def _merge_broken_row(st: _Stitched, at: int, n_header: int) -> None:
 
 
 def _lift_stray_subheaders(rows: list[list[GridCell]], n_header: int) -> dict[int, str]:
-    """Column names printed in the first body row under a multi-column header cell (some templates put
-    本年支出's 合计 | 基本支出 | 项目支出, or 科目编码's 类 | 款 | 项, on the 合计 row): they belong to the
-    columns' paths, so they are taken out of the body (blanked) and returned per column."""
+    """Column names printed on the first body row, the 合计 row, under a multi-column header cell (seen:
+    本年支出's 合计 | 基本支出 | 项目支出, 科目编码's 类 | 款 | 项): they belong to the columns' paths, so
+    they are taken out of the body (blanked) and returned per column."""
     if not n_header or n_header >= len(rows):
         return {}
     bottom, body = rows[n_header - 1], rows[n_header]
+    if not any(_squash(cell.text) in ("合计", "总计") for cell in body):
+        return {}
     lifted: dict[int, str] = {}
     c = 0
     while c < len(bottom):
@@ -421,7 +428,7 @@ def _columns(
 ) -> tuple[list[list[str]], list[str], list[str | None], int]:
     """Header path, role and printed 栏次 number of every column."""
     n_cols = len(rows[0]) if rows else 0
-    lanci = n_header - 1 if n_header and _is_lanci_row(_row_texts(rows, n_header - 1)) else None
+    lanci = _lanci_index(rows, n_header)
     n_path_rows = lanci if lanci is not None else n_header
     paths, roles = _roles(rows, n_header, lifted)
     column_nos: list[str | None] = [None] * n_cols
@@ -434,7 +441,7 @@ def _columns(
 
 def _roles(rows: list[list[GridCell]], n_header: int, lifted: dict[int, str]) -> tuple[list[list[str]], list[str]]:
     n_cols = len(rows[0]) if rows else 0
-    lanci = n_header - 1 if n_header and _is_lanci_row(_row_texts(rows, n_header - 1)) else None
+    lanci = _lanci_index(rows, n_header)
     path_rows = range(lanci if lanci is not None else n_header)
     paths: list[list[str]] = []
     roles: list[str] = []

@@ -1,0 +1,94 @@
+"""``fiscal-lint rules``: check rule files, run their tests, list the default pack.
+
+fiscal-lint rules check PATH...   exit 0 when clean, 2 on syntax or semantic errors (file:line:col)
+fiscal-lint rules test PATH...    exit 0 when every case passes, 1 otherwise (2 if the rules do not load)
+fiscal-lint rules list            id, severity and title of every rule of the default pack
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from linter.dsl import DslError, check_paths, default_pack_paths, load_packs
+from linter.dsl.testing import run_pack_tests
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_RULES = 0, 1, 2
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("rules", help="规则包：检查、测试、列出 / rule packs: check, test, list")
+    sub = p.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
+    p.set_defaults(func=lambda args: _usage(p))
+
+    c = sub.add_parser("check", help="检查规则文件 / check rule files (exit 2 on errors)")
+    c.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    c.set_defaults(func=cmd_check)
+
+    t = sub.add_parser("test", help="运行规则包自带的测试用例 / run the test cases a pack carries")
+    t.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    t.add_argument("--no-coverage", action="store_true", help="不要求每条规则都有通过和触发的用例")
+    t.set_defaults(func=cmd_test)
+
+    ls = sub.add_parser("list", help="列出默认规则包的规则 / list the rules of the default pack")
+    ls.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="规则包（默认：内置规则包）")
+    ls.set_defaults(func=cmd_list)
+
+
+def _usage(p: argparse.ArgumentParser) -> int:
+    p.print_help(sys.stderr)
+    return EXIT_BAD_RULES
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    diags = check_paths(args.paths)
+    for d in diags:
+        print(d.format(), file=sys.stderr)
+    errors = sum(1 for d in diags if d.level == "error")
+    warnings = len(diags) - errors
+    if errors:
+        print(f"{errors} 个错误，{warnings} 个警告 / {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        return EXIT_BAD_RULES
+    print(f"规则检查通过（{warnings} 个警告）/ rules OK ({warnings} warning(s))")
+    return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    try:
+        packs = load_packs(args.paths)
+    except DslError as exc:
+        for d in exc.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return EXIT_BAD_RULES
+    ok = True
+    for pack in packs:
+        report = run_pack_tests(pack, require_coverage=not args.no_coverage)
+        if not pack.test_files:
+            print(f"{pack.path}: 没有测试文件 (*.tests.json) / no test files", file=sys.stderr)
+            ok = False
+        for case in report.cases:
+            mark = "通过 PASS" if case.ok else "失败 FAIL"
+            print(f"{mark}  {case.file.name} :: {case.name}")
+            for problem in case.problems:
+                print(f"        - {problem}")
+        for problem in report.coverage_problems:
+            print(f"覆盖不足 COVERAGE  {problem}")
+        passed = sum(1 for c in report.cases if c.ok)
+        print(f"{pack.name} {pack.version}: {passed}/{len(report.cases)} 个用例通过 / cases passed")
+        ok = ok and report.ok
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    try:
+        packs = load_packs(args.paths or default_pack_paths())
+    except DslError as exc:
+        for d in exc.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return EXIT_BAD_RULES
+    for pack in packs:
+        for rule in pack.rules:
+            print(f"{rule.id}\t{rule.severity}\t{rule.title}")
+    return EXIT_OK

@@ -1,0 +1,92 @@
+"""Parse untrusted files in a worker process with a wall-clock, memory and recursion limit.
+
+pdfminer.six on hostile input can hang on a reference loop, recurse until the
+interpreter dies, or allocate gigabytes; a pre-commit hook must never freeze a
+commit or take the machine down. Each file is parsed in a forked child: the
+parent waits at most ``timeout`` seconds, the child's address space is capped
+with ``RLIMIT_AS``, and whatever goes wrong comes back as an :class:`InputError`
+for that file only.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linter.errors import InputError
+from linter.model import Document
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 120.0  # seconds of wall-clock time per file
+    memory: int = 2 * 1024**3  # bytes of address space per worker
+    recursion: int = 3000  # Python frames; pdfminer recurses on nested objects
+
+    @property
+    def enabled(self) -> bool:
+        return self.timeout > 0
+
+
+def _child(conn: Any, path: Path, limits: Limits, disabled: tuple[str, ...]) -> None:
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+    except (ValueError, OSError):  # a lower hard limit is already in force: keep it
+        pass
+    sys.setrecursionlimit(limits.recursion)
+    try:
+        from linter.parsing import parse_file
+        from linter.plugins import make_manager
+
+        doc = parse_file(path, make_manager(disabled))
+        conn.send(("ok", doc))
+    except InputError as exc:
+        conn.send(("input_error", (exc.reason, exc.zh, exc.en)))
+    except MemoryError:
+        conn.send(("input_error", _memory_error(limits)))
+    except RecursionError:
+        conn.send(("input_error", ("too_deep", "PDF 结构嵌套过深，无法读取", "the PDF nests objects too deeply to be read")))
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not take the batch down
+        conn.send(("input_error", ("parser_error", f"解析出错：{type(exc).__name__}", f"parser error: {exc!r}")))
+    finally:
+        conn.close()
+
+
+def _memory_error(limits: Limits) -> tuple[str, str, str]:
+    mb = limits.memory // 1024**2
+    return ("memory_limit", f"解析超出内存上限（{mb} MB）", f"parsing exceeded the memory limit ({mb} MB)")
+
+
+def parse_guarded(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) -> Document:
+    """Parse ``path`` in a forked worker under ``limits``; raise InputError for anything that goes wrong."""
+    # fork: the worker starts with the parent's imports in place (no second start-up cost)
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    worker = ctx.Process(target=_child, args=(sender, path, limits, disabled), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        if not receiver.poll(limits.timeout):
+            raise InputError(
+                "timeout",
+                f"解析超时（超过 {limits.timeout:g} 秒），已停止",
+                f"parsing took longer than {limits.timeout:g} s and was stopped",
+            )
+        try:
+            status, payload = receiver.recv()
+        except EOFError:  # the worker died without a word: killed by the kernel, usually for memory
+            raise InputError(*_memory_error(limits)) from None
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+        receiver.close()
+    if status == "ok":
+        document: Document = payload
+        return document
+    raise InputError(*payload)
