@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/pdfgen.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/pdfgen.py, tests/support.py
+
+from support import SHARED  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -34,15 +33,3 @@ def fixture_doc(fixture_pdf: Path):
     from linter.plugins import make_manager
 
     return parse_file(fixture_pdf, make_manager())
-
-
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed command as a user would (``python -m linter`` in this interpreter)."""
-    return subprocess.run(
-        [sys.executable, "-m", "linter", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        timeout=300,
-    )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pdfgen
 import pytest
-from conftest import run_cli
+from support import run_cli
 
 CASES = {
     "empty.pdf": (b"", "empty"),

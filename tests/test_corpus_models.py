@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from support import SHARED
 
 from linter.parsing import parse_file
 from linter.plugins import make_manager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from support import run_cli
 
 from linter.errors import InputError
 from linter.guard import Limits, parse_guarded

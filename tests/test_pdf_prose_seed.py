@@ -227,3 +227,49 @@ def test_page_break_footer_and_latin_join() -> None:
     assert second.raw_text.split("\n") == ["丙" * 28, "丙" * 25 + " the", "annual" + "丁" * 27, "戊" * 10 + "。"]
     assert (second.page, second.page_end) == (1, 2)
     assert second.bbox == pytest.approx((LEFT, top, LEFT + WIDTH, top + 2 * pitch + 14), abs=0.01)  # page 1 part
+
+
+def test_cover_and_toc_with_page_numbers() -> None:
+    cover = _line("示例单位", 200, 300, 26, "SansBold", True) + _line(
+        "2024年度部门决算", 180, 340, 26, "SansBold", True
+    )
+    cover += _line("2025年9月1日", 230, 620, 16)
+    toc = _line("目 录", 270, 80, 18, "SansBold", True)
+    toc += _line("第一部分 示例单位概况……………………3", LEFT, 120, 12)
+    toc += _line("一、部门主要职责………………………………3", LEFT + 24, 140, 12)
+    body = _line("第一部分 示例单位概况", 180, 80, 18, "SansBold", True)
+    para, _ = _paragraph("负责本单位日常工作。" * 4, 120)
+    prose = extract_prose([_page(1, cover), _page(2, toc), _page(3, body + para)], {})
+    meta = prose.metadata
+    assert (meta.title, meta.unit_name, meta.fiscal_year, meta.kind) == (
+        "示例单位2024年度部门决算",
+        "示例单位",
+        2024,
+        "决算",
+    )
+    assert meta.publication_date == "2025-09-01"
+    assert [(e.text, e.level, e.page, e.target_page) for e in prose.toc] == [
+        ("第一部分 示例单位概况", 1, 2, "3"),
+        ("一、部门主要职责", 2, 2, "3"),
+    ]
+    [part] = prose.sections
+    assert (part.page, part.title, part.children) == (3, "示例单位概况", [])
+    assert part.paragraphs[0].text == "负责本单位日常工作。" * 4
+
+
+def test_nothing_to_read() -> None:
+    prose = extract_prose([_page(1, [])], {})
+    assert (prose.toc, prose.sections, prose.metadata.kind) == ([], [], None)
+
+
+def test_running_header_and_page_numbers_dropped() -> None:
+    pages = []
+    for n in (1, 2, 3):
+        chars = _line("示例单位2024年度部门决算", 220, 40, 9)  # a running header, in the top margin of every page
+        chars += _line(f"第 {n} 页", 280, 800, 9)
+        chars += _line(f"{n}、标题", LEFT, 100, 16, "Sans") if n == 1 else []
+        para, _ = _paragraph(f"第{n}页正文。" * 8, 140)
+        pages.append(_page(n, chars + para))
+    prose = extract_prose(pages, {})
+    texts = [p.text for s in iter_sections(prose.sections) for p in s.paragraphs]
+    assert texts == [f"第{n}页正文。" * 8 for n in (1, 2, 3)]

@@ -16,7 +16,8 @@ import pytest
 from linter.catalogue import Catalogue
 from linter.model import Table
 from linter.parsers.pdf import tables as pdf_tables
-from linter.parsers.pdf.pages import Page, iter_pages
+from linter.parsers.pdf.grid import find_grids
+from linter.parsers.pdf.pages import Char, Page, Segment, iter_pages
 from linter.parsers.pdf.tables import extract_tables
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -235,3 +236,23 @@ def test_page_break_artefacts_repaired_in_the_grid(pages):
     st, n_header = pdf_tables._stitch(parts)
     assert [row[0].text for row in st.rows] == ["序号"] + [str(i) for i in range(1, 10)]
     assert st.rows[8][2].text.endswith("全年传阅办理上级文件，下发文件，无一错漏。")
+
+
+def _chars(text: str, x: float, top: float, size: float = 10.0) -> list[Char]:
+    return [Char(ch, x + i * size, top, x + (i + 1) * size, top + size, size, "F") for i, ch in enumerate(text)]
+
+
+def test_grid_from_synthetic_rulings():
+    """No corpus needed: Word-style per-cell rule pieces, a merge shown by a missing rule, chars by centre,
+    wrapped CJK lines joined without a space."""
+    seg = Segment
+    rules = [seg(0, y, 60, y) for y in (0, 20, 60)] + [seg(60.4, y, 150, y) for y in (0, 20, 60)]  # pieces
+    rules += [seg(0, 40, 150, 40)]
+    rules += [seg(x, 0, x, 60) for x in (0, 150)] + [seg(60, 20, 60, 60), seg(110, 0, 110, 60)]  # none at x=60 on top
+    page = Page(1, 200, 100, segments=rules)
+    page.chars = _chars("收入", 10, 5) + _chars("功能分类科目", 0, 21) + _chars("编码", 0, 30) + _chars("27", 112, 25)
+    page.chars += _chars("9", 56, 45)  # straddles the x=60 rule, centre right of it
+    (grid,) = find_grids(page)
+    assert grid.n_rows == 3 and grid.n_cols == 3
+    assert grid.texts() == [["收入", None, ""], ["功能分类科目编码", "", "27"], ["", "9", ""]]
+    assert grid.owners[0][0].colspan == 2

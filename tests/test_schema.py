@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import run_cli
+from support import run_cli
 
 from linter.resources import example_report, schema_path
 from linter.validation import validator

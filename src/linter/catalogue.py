@@ -121,6 +121,7 @@ PERFORMANCE: tuple[TableSpec, ...] = (
 STANDARD_TABLES: tuple[TableSpec, ...] = FINAL_ACCOUNTS + BUDGET + PERFORMANCE
 
 _CN_DIGITS = "一二三四五六七八九"
+_SEMANTIC_PREFIX = re.compile(r"经费|费|支出|收入|预算|拨款|基金|资本|机关运行|三公|、")
 
 
 class Catalogue:
@@ -141,10 +142,13 @@ class Catalogue:
             return None
         if t in self._by_title:
             return self._by_title[t]
+        # A known title after a prefix naming the unit or the report ("部门", "XX局决算表") is the same
+        # table; a prefix that names money or a purpose ("三公经费、会议费、培训费支出预算表") is another.
         best = None
         for known, spec in self._by_title.items():
-            if t.endswith(known) and (best is None or len(known) > len(best[0])):
-                best = (known, spec)
+            if t.endswith(known) and not _SEMANTIC_PREFIX.search(t[: -len(known)]):
+                if best is None or len(known) > len(best[0]):
+                    best = (known, spec)
         return best[1] if best else None
 
     def match_number(self, number: str, profile: str | None) -> TableSpec | None:

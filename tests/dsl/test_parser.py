@@ -37,8 +37,20 @@ def test_rule_metadata_and_statements():
     f = parse_source(RULE, "x.rules")
     assert f.pack == n.PackDecl("p", "1.2.0", "1", f.pack.pos)
     (r,) = f.rules
-    assert (r.id, r.title, r.severity, r.category, r.basis) == ("FL.I.11.budget", "标题", "error", "cross-table", "依据")
-    assert (r.version, r.tags, r.kinds, r.profiles, r.blank) == ("1.0", ("三公", "表内"), ("决算",), ("hubei", "shanghai"), "assume_zero")
+    assert (r.id, r.title, r.severity, r.category, r.basis) == (
+        "FL.I.11.budget",
+        "标题",
+        "error",
+        "cross-table",
+        "依据",
+    )
+    assert (r.version, r.tags, r.kinds, r.profiles, r.blank) == (
+        "1.0",
+        ("三公", "表内"),
+        ("决算",),
+        ("hubei", "shanghai"),
+        "assume_zero",
+    )
     kinds = [type(s).__name__ for s in r.body]
     assert kinds == ["For", "Let", "When", "When", "Assert", "Assert", "Assert", "Assert"]
     let = r.body[1]
@@ -98,6 +110,6 @@ def test_caret_accounts_for_wide_characters():
         parse_source('rule A.B "t" {\n  let 金额 = 1 $\n}\n', "x.rules")
     text = info.value.diagnostics[0].format()
     src_line, caret = text.splitlines()[1:3]
-    # "  let 金额 = 1 " is 14 display cells wide (two CJK characters count double)
-    assert caret.index("^") - 4 == 2 + 4 + 4 + 4 + 2
+    # "  let 金额 = 1 " is 15 display cells wide: the two CJK characters count double
+    assert caret.index("^") - 4 == len("  let ") + 4 + len(" = 1 ")
     assert src_line.strip() == "let 金额 = 1 $"

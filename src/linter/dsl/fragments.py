@@ -130,8 +130,8 @@ def _grid_rows(table: Table, values: list[Any], page: int) -> list[Row]:
     for lane in table.lanes:
         cols = [table.columns[i] for i in lane.columns]
         texts = {c.index: str(values[c.index] or "") for c in cols}
-        if not any(t.strip() for t in texts.values()):
-            continue
+        if len(table.lanes) > 1 and not any(t.strip() for t in texts.values()):
+            continue  # this lane has nothing on this printed line
         by_role = {c.role: texts[c.index].strip() or None for c in cols if c.role != "amount"}
         code, label = by_role.get("code"), by_role.get("label")
         cells = [_cell(c, texts[c.index], page) for c in cols]

@@ -11,22 +11,22 @@ from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
-from lxml import etree
-
 from linter.catalogue import Catalogue
 from linter.errors import InputError
-from linter.model import Document, ParserInfo, Source, Table
+from linter.model import Document, Metadata, ParserInfo, Source, Table, TocEntry
+from lxml import etree
 
 from fiscal_lint_docx.prose import (
+    Heading,
     body_size,
     build_sections,
     cover_metadata,
     heading_of,
+    is_toc_style,
     is_toc_title,
     toc_entry,
 )
-from fiscal_lint_docx.reader import Block, BodyReader, Grid, Para, squeeze
+from fiscal_lint_docx.reader import Block, BodyReader, Grid, Para, squash
 from fiscal_lint_docx.tables import MAX_HEADER_ROWS, Caption, build_table, is_note, is_title, read_caption_line
 
 PARSER_NAME = "fiscal-lint-docx"
@@ -88,7 +88,7 @@ def stitch_continuations(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         if isinstance(block, Grid):
             k = len(out)
-            while k > 0 and isinstance(out[k - 1], Para) and not out[k - 1].text.strip():  # type: ignore[union-attr]
+            while k > 0 and _is_blank(out[k - 1]):
                 k -= 1
             prev = out[k - 1] if k > 0 else None
             if isinstance(prev, Grid) and prev.width == block.width and block.slots:
@@ -99,18 +99,22 @@ def stitch_continuations(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def _is_blank(block: Block) -> bool:
+    return isinstance(block, Para) and not block.text.strip()
+
+
 def _repeated_header(first: Grid, part: Grid) -> int:
     n = 0
     while n < min(len(part.slots) - 1, len(first.slots), MAX_HEADER_ROWS) and [
-        squeeze(s or "") for s in part.slots[n]
-    ] == [squeeze(s or "") for s in first.slots[n]]:
+        squash(s or "") for s in part.slots[n]
+    ] == [squash(s or "") for s in first.slots[n]]:
         n += 1
     return n
 
 
 def _take_caption(para: Para, caption: Caption, catalogue: Catalogue) -> bool:
     if not caption.title and is_title(para, catalogue):
-        caption.title = squeeze(para.text)
+        caption.title = " ".join(para.text.split())
         return True
     return read_caption_line(para.text, caption)
 
@@ -119,46 +123,58 @@ def parse_docx(path: Path, data: bytes, catalogue: Catalogue) -> Document:
     refuse_non_docx(data)
     document = open_docx(data)
     reader = BodyReader(document)
-    try:
-        blocks = stitch_continuations(reader.blocks())
-    except ValueError as exc:  # a malformed number in an attribute (w:gridSpan="x", w:sz="…")
-        raise InputError("corrupt", "DOCX 文件结构有误，无法读取", "the DOCX has a malformed structure") from exc
-    paras = [b for b in blocks if isinstance(b, Para)]
-    size = body_size(paras)
+    blocks = stitch_continuations(reader.blocks())
+    size = body_size([b for b in blocks if isinstance(b, Para)])
     headings = {i: heading_of(b, size) for i, b in enumerate(blocks) if isinstance(b, Para)}
     claimed: set[int] = set()
-    toc_at = next((i for i, b in enumerate(blocks) if isinstance(b, Para) and is_toc_title(b)), None)
-    toc = []
-    if toc_at is not None:
-        claimed.add(toc_at)
-        toc_page = blocks[toc_at].page  # type: ignore[union-attr]
-        first_entry: str | None = None
-        for i in range(toc_at + 1, len(blocks)):
-            b = blocks[i]
-            if not isinstance(b, Para) or b.page != toc_page:
-                break  # the TOC ends at a table or at a page break
-            if not b.text.strip():
-                continue
-            entry = toc_entry(b)
-            if first_entry is not None and squeeze(entry.text) == first_entry:
-                break  # no break before the body: its first heading repeats the first entry
-            first_entry = first_entry or squeeze(entry.text)
-            toc.append(entry)
-            claimed.add(i)
-            headings[i] = None
-    tables: list[Table] = []
-    for i, block in enumerate(blocks):
-        if isinstance(block, Grid):
-            tables.append(_table_at(blocks, i, headings, claimed, catalogue))
+    toc = _read_toc(blocks, headings, claimed)
+    toc_start = min(claimed, default=len(blocks))
+    tables = [_table_at(blocks, i, headings, claimed, catalogue) for i, b in enumerate(blocks) if isinstance(b, Grid)]
     first_heading = next((i for i, h in headings.items() if h is not None and i not in claimed), len(blocks))
-    cover_end = min(toc_at if toc_at is not None else len(blocks), first_heading)
-    cover = [b for i, b in enumerate(blocks[:cover_end]) if isinstance(b, Para) and b.text.strip() and i not in claimed]
-    items = [
-        (b, headings[i])
-        for i, b in enumerate(blocks)
-        if isinstance(b, Para) and i >= cover_end and i not in claimed and b.text.strip()
-    ]
-    metadata = cover_metadata(cover, document.core_properties.title)
+    cover_end = min(toc_start, first_heading)
+    prose = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Para) and b.text.strip() and i not in claimed]
+    metadata = cover_metadata([b for i, b in prose if i < cover_end], document.core_properties.title)
+    _complete_metadata(metadata, tables, catalogue)
+    source = Source(
+        file_name=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        page_count=reader.page,
+        producer=_producer(document),
+        parser=ParserInfo(PARSER_NAME, docx.__version__),
+    )
+    sections = build_sections([(b, headings[i]) for i, b in prose if i >= cover_end])
+    return Document(metadata=metadata, source=source, toc=toc, sections=sections, tables=tables)
+
+
+def _read_toc(blocks: list[Block], headings: dict[int, Heading | None], claimed: set[int]) -> list[TocEntry]:
+    """The 目录: the lines after its title on the same page, and any paragraph in a TOC style ("toc 1")."""
+    paras = {i: b for i, b in enumerate(blocks) if isinstance(b, Para)}
+    at = {i for i, p in paras.items() if is_toc_style(p) and p.text.strip()}
+    title = next((i for i, p in paras.items() if is_toc_title(p)), None)
+    if title is not None:
+        claimed.add(title)
+        first: str | None = None
+        for i in range(title + 1, len(blocks)):
+            p = paras.get(i)
+            if p is None or p.page != paras[title].page:
+                break  # the TOC ends at a table or at a page break
+            if not p.text.strip():
+                continue
+            text = squash(toc_entry(p, None).text)
+            if first is not None and text == first:
+                break  # no break before the body: its first heading repeats the first entry
+            first = first or text
+            at.add(i)
+    toc: list[TocEntry] = []
+    for i in sorted(at):
+        toc.append(toc_entry(paras[i], toc[-1] if toc else None))
+        claimed.add(i)
+        headings[i] = None
+    return toc
+
+
+def _complete_metadata(metadata: Metadata, tables: list[Table], catalogue: Catalogue) -> None:
+    """What the cover does not say, from the tables: currency unit, unit name, kind, template profile."""
     units = Counter(t.unit for t in tables if t.unit)
     metadata.currency_unit = units.most_common(1)[0][0] if units else None
     if metadata.unit_name is None:
@@ -169,17 +185,11 @@ def parse_docx(path: Path, data: bytes, catalogue: Catalogue) -> Document:
         metadata.kind = next((k for k, _ in kinds.most_common() if k in {"决算", "预算"}), None)
     if any((t.number or "").startswith("公开") for t in tables):
         metadata.profile = "hubei"
-    source = Source(
-        file_name=path.name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        page_count=reader.page,
-        producer=_producer(document),
-        parser=ParserInfo(PARSER_NAME, docx.__version__),  # type: ignore[attr-defined]
-    )
-    return Document(metadata=metadata, source=source, toc=toc, sections=build_sections(items), tables=tables)
 
 
-def _table_at(blocks: list[Block], i: int, headings: dict, claimed: set[int], catalogue: Catalogue) -> Table:
+def _table_at(
+    blocks: list[Block], i: int, headings: dict[int, Heading | None], claimed: set[int], catalogue: Catalogue
+) -> Table:
     """The table at ``blocks[i]``, claiming the caption lines above it and the notes below it."""
     grid = blocks[i]
     assert isinstance(grid, Grid)

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 from linter.model import Metadata, Paragraph, Section, TocEntry
 
-from fiscal_lint_docx.reader import Para, join_lines, squeeze
+from fiscal_lint_docx.reader import Para, join_lines, squash
 
 MAX_HEADING_CHARS = 60  # a longer line is a sentence that happens to start with a number
+DISPLAY_DELTA = 0.8  # pt larger than body text: a display heading (as the PDF parser decides)
 
 _CN = "一二三四五六七八九十百零〇"
-# (level, pattern, how the number is written in the model)
+# (level, pattern on NFKC text without whitespace, how the number is written in the model)
 _NUMBERED: tuple[tuple[int, re.Pattern[str], str], ...] = (
-    (1, re.compile(rf"^(第[{_CN}\d]+部分)\s*(.*)$"), "{}"),
-    (2, re.compile(rf"^([{_CN}]+)\s*[、.．]\s*(.*)$"), "{}"),
-    (3, re.compile(rf"^[（(]\s*([{_CN}]+)\s*[)）]\s*(.*)$"), "（{}）"),
-    (4, re.compile(r"^(\d{1,2})\s*(?:[、．]|\.(?!\d))\s*(.*)$"), "{}"),
-    (5, re.compile(r"^[（(]\s*(\d{1,2})\s*[)）]\s*(.*)$"), "（{}）"),
+    (1, re.compile(rf"^(第[{_CN}\d]+部分)"), "{}"),
+    (2, re.compile(rf"^([{_CN}]+)[、.]"), "{}"),
+    (3, re.compile(rf"^\(([{_CN}]+)\)"), "（{}）"),
+    (4, re.compile(r"^(\d{1,2})(?:、|\.(?!\d))"), "{}"),  # "1." but not "10.5万元"
 )
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 _TOC_STYLE = re.compile(r"^(?:toc|目录)\s*(\d)$", re.IGNORECASE)
@@ -36,13 +37,24 @@ class Heading:
 
 
 def numbered(text: str) -> Heading | None:
-    """The outline number a line starts with (第一部分 / 一、 / （一） / 1. / （1）), or None."""
-    t = squeeze(text)
+    """The outline number a line starts with (第一部分 / 一、 / （一） / 1.), and the title after it as printed."""
+    norm = unicodedata.normalize("NFKC", "".join(text.split()))
     for level, pattern, shape in _NUMBERED:
-        m = pattern.match(t)
+        m = pattern.match(norm)
         if m:
-            return Heading(number=shape.format(m.group(1)), title=m.group(2).strip(), level=level)
+            return Heading(number=shape.format(m.group(1)), title=_strip_prefix(text, m.end()), level=level)
     return None
+
+
+def _strip_prefix(text: str, prefix: int) -> str:
+    """``text`` without its first ``prefix`` characters of NFKC non-space text and the separator after them."""
+    text = " ".join(text.split())
+    seen = 0
+    for i, ch in enumerate(text):
+        if seen >= prefix:
+            return text[i:].lstrip(" 、.．:：")
+        seen += len("".join(unicodedata.normalize("NFKC", ch).split()))
+    return ""
 
 
 def body_size(paras: list[Para]) -> float | None:
@@ -56,17 +68,17 @@ def body_size(paras: list[Para]) -> float | None:
 
 def heading_of(para: Para, size: float | None) -> Heading | None:
     """A heading by its style (Heading N / 标题 N / an outline level), or by its number plus a bold or larger type."""
-    t = squeeze(para.text)
+    t = squash(para.text)
     if not t or len(t) > MAX_HEADING_CHARS:
         return None
-    found = numbered(t)
+    found = numbered(para.text)
     m = _HEADING_STYLE.match(para.style.strip())
     style_level = int(m.group(1)) if m else (para.outline_level + 1 if para.outline_level is not None and para.outline_level < 9 else None)
     if style_level is not None:
-        return found or Heading(number=None, title=t, level=style_level)
+        return found or Heading(number=None, title=" ".join(para.text.split()), level=style_level)
     if found is None:
         return None
-    larger = para.size is not None and size is not None and para.size > size + 0.25
+    larger = para.size is not None and size is not None and para.size >= size + DISPLAY_DELTA
     return found if (para.bold or larger) else None
 
 
@@ -74,27 +86,36 @@ def is_toc_title(para: Para) -> bool:
     return re.sub(r"\s+", "", para.text) in {"目录", "目錄"}
 
 
-def toc_entry(para: Para) -> TocEntry:
+def is_toc_style(para: Para) -> bool:
+    return _TOC_STYLE.match(para.style.strip()) is not None
+
+
+def toc_entry(para: Para, previous: TocEntry | None) -> TocEntry:
     raw = para.raw_text.replace("\n", " ")
     m = _TOC_PAGE.search(raw)
     text = raw[: m.start()] if m else raw
     target = (m.group(1) or m.group(2)) if m else None
     style = _TOC_STYLE.match(para.style.strip())
     found = numbered(text)
-    level = found.level if found else (int(style.group(1)) if style else 1)
+    level = found.level if found else (int(style.group(1)) if style else (previous.level if previous else 1))
     return TocEntry(text=" ".join(text.split()), level=level, page=para.page, target_page=target)
 
 
 def build_sections(items: list[tuple[Para, Heading | None]]) -> list[Section]:
-    """The heading tree; each paragraph goes to the nearest heading above it (paragraphs before the first are dropped)."""
+    """The heading tree; each paragraph goes to the nearest heading above it.
+
+    Paragraphs before the first heading keep a place of their own: a level-0 section without a heading.
+    """
     roots: list[Section] = []
     stack: list[Section] = []
     for para, heading in items:
         if heading is None:
-            if stack:
-                stack[-1].paragraphs.append(
-                    Paragraph(text=para.text, raw_text=para.raw_text, page=para.page, page_end=para.page_end)
-                )
+            if not stack:
+                stack.append(Section(heading="", number=None, title="", level=0, page=para.page))
+                roots.append(stack[0])
+            stack[-1].paragraphs.append(
+                Paragraph(text=para.text, raw_text=para.raw_text, page=para.page, page_end=para.page_end)
+            )
             continue
         section = Section(
             heading=" ".join(para.text.split()),
@@ -121,7 +142,7 @@ def cover_metadata(cover: list[Para], fallback_title: str | None) -> Metadata:
         year = _YEAR.search(title)
         meta.fiscal_year = int(year.group(1)) if year else None
         meta.kind = "决算" if "决算" in title else ("预算" if "预算" in title else None)
-        unit = re.sub(r"^.*?\d{4}\s*年度?", "", squeeze(title))
+        unit = re.sub(r"^.*?\d{4}\s*年度?", "", squash(title))
         unit = re.sub(r"(?:部门|单位)?(?:决算|预算)(?:信息)?(?:公开)?.*$", "", unit).strip()
         meta.unit_name = unit or None
     for p in cover:

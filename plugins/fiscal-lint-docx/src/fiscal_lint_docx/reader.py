@@ -19,7 +19,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 
 Element = BaseOxmlElement
 
-_CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef]")
+MAX_COLUMNS = 63  # Word's limit for a table
 _OFF = {"0", "false", "off", "none"}
 # Text inside these is not part of the paragraph as printed: deleted revisions, moved-away text, and text
 # boxes (their own paragraphs, often a duplicated VML fallback).
@@ -27,22 +27,34 @@ _SKIP_INSIDE = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent")}
 _CONTAINERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag")}
 
 
+def is_cjk(ch: str) -> bool:
+    """Ideographs and the full-width punctuation around them, between which no space is written."""
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF  # radicals, CJK punctuation, kana, ideographs
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms: ，（）：
+        or 0x2018 <= o <= 0x201F  # “ ” ‘ ’ used as Chinese quotes
+        or 0x20000 <= o <= 0x2FA1F
+    )
+
+
 def join_lines(lines: list[str]) -> str:
-    """Lines of one paragraph or cell as one string: no space between two CJK characters, one space otherwise."""
+    """Lines of one paragraph or cell as one string: no space between two CJK sides, one space otherwise."""
     out = ""
     for line in (ln.strip() for ln in lines):
         if not line:
             continue
-        if out and not (_CJK.match(out[-1]) and _CJK.match(line[0])):
+        if out and not (is_cjk(out[-1]) and is_cjk(line[0])):
             out += " "
         out += line
     return out
 
 
-def squeeze(text: str) -> str:
-    """Whitespace-normalised text for matching: lines joined, runs of spaces collapsed, none between CJK."""
-    t = " ".join(join_lines(text.split("\n")).split())
-    return re.sub(rf"(?<={_CJK.pattern}) (?={_CJK.pattern})", "", t)
+def squash(text: str) -> str:
+    """Whitespace-normalised for matching and naming: no space next to a CJK character (``收 入`` → ``收入``)."""
+    t = " ".join(text.split())
+    return "".join(ch for i, ch in enumerate(t) if ch != " " or not (is_cjk(t[i - 1]) or is_cjk(t[i + 1])))
 
 
 @dataclass
@@ -93,6 +105,33 @@ class Grid:
 Block = Para | Grid
 
 
+def _int(value: str | None, default: int) -> int:
+    """An integer attribute; a malformed one (hand-edited or generated XML) reads as its default, as Word does."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _ilvl(value: str | None) -> int:
+    """A list level, clamped to Word's nine (0–8)."""
+    return min(max(_int(value, 0), 0), 8)
+
+
+def _span(value: str | None, default: int) -> int:
+    """A column count (w:gridSpan, w:gridBefore), clamped to Word's 63 columns so a bad file cannot blow up a grid."""
+    return min(max(_int(value, default), 0), MAX_COLUMNS)
+
+
+def _points(sz: Element | None) -> float | None:
+    """A font size in points from ``w:sz`` (half-points, or a measure such as "10.5pt")."""
+    value = sz.get(qn("w:val"), "") if sz is not None else ""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(pt)?", value.strip())
+    if not m:
+        return None
+    return float(m.group(1)) if m.group(2) else float(m.group(1)) / 2
+
+
 def _flag(el: Element | None) -> bool | None:
     """An on/off property: absent → None, ``<w:b/>`` → True, ``<w:b w:val="0"/>`` → False."""
     if el is None:
@@ -103,12 +142,9 @@ def _flag(el: Element | None) -> bool | None:
 class Styles:
     """Style lookups along ``w:basedOn`` chains, nearest definition first."""
 
-    def __init__(self, styles: Element | None):
+    def __init__(self, styles: Element):
         self._by_id: dict[str, Element] = {}
         self.default_paragraph: str | None = None
-        self._defaults_rpr: Element | None = None
-        if styles is None:
-            return
         for s in styles.findall(qn("w:style")):
             sid = s.get(qn("w:styleId"))
             if sid is None:
@@ -230,10 +266,10 @@ class Numbering:
             for override in num.findall(qn("w:lvlOverride")):
                 start = override.find(qn("w:startOverride"))
                 if start is not None:
-                    counters[int(override.get(qn("w:ilvl"), "0"))] = int(start.get(qn("w:val"), "1")) - 1
+                    counters[_ilvl(override.get(qn("w:ilvl")))] = _int(start.get(qn("w:val")), 1) - 1
         if counters[ilvl] == 0:
             start_el = lvl.find(qn("w:start"))
-            counters[ilvl] = int(start_el.get(qn("w:val"), "1")) - 1 if start_el is not None else 0
+            counters[ilvl] = _int(start_el.get(qn("w:val")), 1) - 1 if start_el is not None else 0
         counters[ilvl] += 1
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = 0
@@ -250,7 +286,7 @@ class Numbering:
 
         text = re.sub(r"%([1-9])", render, text_el.get(qn("w:val"), ""))
         suffix = lvl.find(qn("w:suff"))
-        if (suffix is not None and suffix.get(qn("w:val")) == "nothing") or (text and _CJK.match(text[-1])):
+        if (suffix is not None and suffix.get(qn("w:val")) == "nothing") or (text and is_cjk(text[-1])):
             return text
         return text + " "
 
@@ -267,10 +303,11 @@ class BodyReader:
             numbering = None
         self.numbering = Numbering(numbering)
         body = document.element.body
-        # A section break's kind is stored on the section that *follows* it.
+        # A section break's kind is stored on the section that *follows* it. Keyed by the elements themselves:
+        # they stay alive in the dict, so lxml hands back the same proxies (an id() of a proxy is not stable).
         sections = list(body.iter(qn("w:sectPr")))
-        self._next_section_type = {
-            id(s): (_section_type(sections[i + 1]) if i + 1 < len(sections) else "nextPage") for i, s in enumerate(sections)
+        self._next_section_type: dict[Element, str] = {
+            s: (_section_type(sections[i + 1]) if i + 1 < len(sections) else "nextPage") for i, s in enumerate(sections)
         }
         self.page = 1
         self._fresh = True  # nothing printed yet on the current page
@@ -320,8 +357,7 @@ class BodyReader:
                     if text.strip():
                         first = self.page if first is None else first
                         last = self.page
-                        sz = self._run_prop(rpr, run_styles, "w:sz")
-                        sizes[int(sz.get(qn("w:val"), "0")) / 2 if sz is not None else None] += len(text.strip())
+                        sizes[_points(self._run_prop(rpr, run_styles, "w:sz"))] += len(text.strip())
                         bold = bold and bool(_flag(self._run_prop(rpr, run_styles, "w:b")))
                 elif tag == qn("w:tab"):
                     lines[-1].append("\t")
@@ -337,7 +373,7 @@ class BodyReader:
                     lines[-1].append("-")
         self._fresh = False
         sect = ppr.find(qn("w:sectPr")) if ppr is not None else None
-        if sect is not None and self._next_section_type.get(id(sect)) not in {"continuous", "nextColumn"}:
+        if sect is not None and self._next_section_type.get(sect) not in {"continuous", "nextColumn"}:
             self._break()
         texts = ["".join(parts).strip() for parts in lines]
         jc = prop("w:jc")
@@ -351,7 +387,7 @@ class BodyReader:
             bold=bold and bool(sizes),
             centred=jc is not None and jc.get(qn("w:val")) == "center",
             style=self.styles.name(style_id),
-            outline_level=int(outline.get(qn("w:val"), "9")) if outline is not None else None,
+            outline_level=_int(outline.get(qn("w:val")), 9) if outline is not None else None,
         )
 
     def _run_prop(self, rpr: Element | None, run_styles: list[str | None], tag: str) -> Element | None:
@@ -365,7 +401,7 @@ class BodyReader:
         num_id = _val(num_pr, "w:numId")
         if not num_id or num_id == "0":
             return ""
-        return self.numbering.label(num_id, int(_val(num_pr, "w:ilvl") or "0"))
+        return self.numbering.label(num_id, _ilvl(_val(num_pr, "w:ilvl")))
 
     def table(self, tbl: Element) -> Grid:
         width = len(tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"))
@@ -381,12 +417,12 @@ class BodyReader:
                 marked += 1
             row: list[str | None] = []
             own: list[tuple[int, int]] = []
-            for _ in range(int(_val(trpr, "w:gridBefore") or "0")):
+            for _ in range(_span(_val(trpr, "w:gridBefore"), 0)):
                 row.append("")
                 own.append((r, len(own)))
             for tc in _children(tr, "w:tc"):
                 tcpr = tc.find(qn("w:tcPr"))
-                span = max(1, int(_val(tcpr, "w:gridSpan") or "1"))
+                span = max(1, _span(_val(tcpr, "w:gridSpan"), 1))
                 vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
                 c = len(row)
                 text = self._cell_text(tc)
@@ -412,13 +448,8 @@ class BodyReader:
         return Grid(slots=slots, owner=owner, pages=pages, marked_header=marked)
 
     def _cell_text(self, tc: Element) -> str:
-        lines = []
-        for p in tc.iter(qn("w:p")):
-            if not _inside(p, tc, _SKIP_INSIDE):
-                text = self.paragraph(p, in_table=True).raw_text
-                if text:
-                    lines.append(text)
-        return "\n".join(lines)
+        """The cell's paragraphs joined like the wrapped lines of a PDF cell, so both parsers print it alike."""
+        return join_lines([self.paragraph(p, in_table=True).text for p in tc.iter(qn("w:p")) if not _inside(p, tc, _SKIP_INSIDE)])
 
 
 def _val(parent: Element | None, tag: str) -> str | None:

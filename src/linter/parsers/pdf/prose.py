@@ -43,8 +43,8 @@ _SENTENCE_END = tuple("。；;：:，,")
 _PARAGRAPH_END = tuple("。；;：:！!？?")
 
 HEADER_ZONE = 0.1  # share of the page height at the top and bottom where furniture lives
-MAX_HEADING_CHARS = 60
-MAX_PLAIN_HEADING_CHARS = 30  # an unstyled heading must be short …
+MAX_HEADING_CHARS = 60  # longer numbered text is a paragraph, however it is set
+MAX_PLAIN_HEADING_CHARS = 30  # a heading in body style must be shorter still
 MAX_UNNUMBERED_CHARS = 40
 DISPLAY_DELTA = 0.8  # pt larger than body text: a display heading
 UNNUMBERED_DELTA = 3.0  # pt larger than body text: a heading even without a number
@@ -323,7 +323,7 @@ class _Heading:
 
 
 class _Reader:
-    """Walks the body lines once, deciding heading or paragraph for each."""
+    """Decides, line by line, what the body is made of: headings, and where paragraphs break."""
 
     def __init__(self, body: list[_Line], layout: _Layout, exclude: dict[int, list[BBox]]) -> None:
         self.body = body
@@ -582,13 +582,18 @@ def _metadata(
         unit = _TITLE_SUFFIX.sub("", re.sub(r"20\d{2}年度?", "", title_norm))
         meta.unit_name = unit if unit != title_norm and len(unit) >= 2 else None
 
-    year = _YEAR.search(title_norm) or next(
-        (m for m in (_YEAR.search(t) for t in [*(e.text for e in toc), *(ln.norm for ln in body[:40])]) if m), None
-    )
+    # without a cover (a tables-only file whose text the table extractor consumed) fall back on all of the text
+    raw = [_page_text(p) for p in pages[:3]]
+    texts = [*(e.text for e in toc), *(ln.norm for ln in body[:40]), *raw]
+    year = _YEAR.search(title_norm) or next((m for m in map(_YEAR.search, texts) if m), None)
     meta.fiscal_year = int(year.group(1)) if year else None
-    meta.kind = _kind(title_norm) or _kind_by_count([e.text for e in toc] + [ln.norm for ln in body])
+    meta.kind = (
+        _kind(title_norm)
+        or _kind_by_count([e.text for e in toc] + [ln.norm for ln in body])
+        or _kind_by_count([_page_text(p) for p in pages])
+    )
 
-    where = title_norm + (meta.unit_name or "")
+    where = title_norm + (meta.unit_name or "") or (raw[0] if raw else "")
     if "上海" in where:
         meta.profile = "shanghai"
     elif "江苏" in where:

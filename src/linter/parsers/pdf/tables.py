@@ -36,6 +36,7 @@ _ABSENCE = re.compile(r"^本(?:部门|单位).{0,80}无")
 _TOTAL = re.compile(r"(?:合计|总计)$")
 _HEADER_WORD = re.compile(
     r"项目|科目|编码|名称|行次|栏次|金额|数|计|收入|支出|经费|费|类|款|项|序号|事项|内容|情况|目标|形式|进度|结余|结转|拨款|分类|备注|说明"
+    r"|预算|决算|资金|其中"
 )
 _CODE_HEADER = re.compile(r"编码|代码|^(?:类|款|项)$")
 _LABEL_HEADER = re.compile(r"^(?:项目|科目名称|项目名称|名称|科目|单位名称)$")
@@ -127,6 +128,8 @@ def _read_identity(part: _Part, above: list[TextLine], catalogue: Catalogue) -> 
         kinds = [_classify(ln.text, catalogue) for ln in row]
         if any(kind is None for kind, _ in kinds):
             return
+        if part.title is not None and (part.number or any(kind != "number" for kind, _ in kinds)):
+            return  # above the title only a 表号 printed over it (Jiangsu) still belongs to the table
         for ln, (kind, value) in zip(row, kinds, strict=True):
             part.lines.append(ln)
             if kind == "number":
@@ -137,8 +140,6 @@ def _read_identity(part: _Part, above: list[TextLine], catalogue: Catalogue) -> 
                 part.unit_name = part.unit_name or value
             elif kind == "title":
                 part.title = value
-        if part.title is not None:
-            return
 
 
 def _classify(text: str, catalogue: Catalogue) -> tuple[str | None, str | None]:
@@ -167,7 +168,8 @@ def _classify(text: str, catalogue: Catalogue) -> tuple[str | None, str | None]:
 def _is_title(t: str, catalogue: Catalogue) -> bool:
     if len(t) > 60 or t.startswith(("注", "说明")):
         return False
-    return bool(re.search(r"表(?:[（(]续[)）])?$|续表$", t)) or catalogue.match_title(t) is not None
+    # 收支预算总表, …决算表（续）, 财政拨款支出预算表（功能科目）
+    return bool(re.search(r"表(?:[（(][^()（）]{1,12}[)）])?$|续表$", t)) or catalogue.match_title(t) is not None
 
 
 def _read_notes(part: _Part, below: list[TextLine]) -> None:
@@ -306,6 +308,8 @@ def _identity(group: list[_Part], catalogue: Catalogue) -> tuple[TableSpec | Non
     if spec is None and number:
         profile = "hubei" if number.startswith("公开") else "shanghai"
         spec = catalogue.match_number(number, profile)
+        if spec is not None and title and spec.kind not in title:
+            spec = None  # 公开05表 of a 预算 report is not the 决算 公开05表
     return spec, number, title
 
 
@@ -323,7 +327,8 @@ def _header_rows(rows: list[list[GridCell]]) -> int:
             if r and any(rows[r][c] is rows[r - 1][c] for c in range(len(rows[r]))):
                 continue  # a header cell reaching down into an otherwise empty row
             return last
-        if not all(len(t) <= 40 and _HEADER_WORD.search(t) for t in texts):
+        # most cells must be column names; a form's first row (单位名称 | <its unit>) is not
+        if 2 * sum(1 for t in texts if len(t) <= 40 and _HEADER_WORD.search(t)) <= len(texts):
             return 0
         last = r + 1
     return last

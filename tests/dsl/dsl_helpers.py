@@ -1,11 +1,11 @@
-"""Helpers for the rule-language tests: evaluate rule text on a small fragment document."""
+"""Helpers for the rule-language tests: evaluate rule text on a small fragment document.
+
+Imported as ``dsl_helpers``: pytest puts this folder on sys.path (the tests are not a package)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from linter.dsl.checker import check_files
 from linter.dsl.diagnostics import DslError
@@ -32,8 +32,3 @@ def prose(*paragraphs: str, heading: str = "一、收入支出决算总体情况
 
 def one_row_table(key: str, columns: list[str], row: list[str], **extra: Any) -> dict[str, Any]:
     return {"key": key, "number": "公开09表", "columns": columns, "rows": [row], **extra}
-
-
-@pytest.fixture
-def repo() -> Path:
-    return REPO
