@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 from dataclasses import dataclass
+from multiprocessing.context import ForkContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,10 @@ def _memory_error(limits: Limits) -> tuple[str, str, str]:
 def parse_guarded(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) -> Document:
     """Parse ``path`` in a forked worker under ``limits``; raise InputError for anything that goes wrong."""
     # fork: the worker starts with the parent's imports in place (no second start-up cost)
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    if "fork" in multiprocessing.get_all_start_methods():
+        ctx: ForkContext | SpawnContext = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
     worker = ctx.Process(target=_child, args=(sender, path, limits, disabled), daemon=True)
     worker.start()

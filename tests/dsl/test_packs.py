@@ -119,3 +119,12 @@ def test_cli_entry_point(tmp_path):
         cwd=REPO,
     )
     assert res.returncode == 2 and f"{bad}:4:1:" in res.stderr
+
+
+def test_the_default_pack_is_offered_through_the_plugin_hook():
+    from linter.plugins import make_manager
+
+    hooked = [p for paths in make_manager().hook.fiscal_lint_rule_packs() for p in paths]
+    assert default_pack_paths()[0] in hooked
+    # naming the same pack twice (hook + caller) does not duplicate its rule ids
+    assert len(load_packs([*hooked, *default_pack_paths()])) == len(hooked)

@@ -36,7 +36,3 @@ def registry() -> dict[str, Callable[..., Any]]:
     if not merged:  # the built-in plugin was disabled: the language still has its core
         merged = dict(FUNCTIONS)
     return merged
-
-
-def known_names() -> set[str]:
-    return set(registry()) | set(SPECIAL_FORMS)

@@ -45,8 +45,12 @@ def _test_files(path: Path) -> list[Path]:
 def _parse_all(paths: Iterable[Path]) -> tuple[list[tuple[Path, list[n.RuleFile]]], list[Diagnostic]]:
     parsed: list[tuple[Path, list[n.RuleFile]]] = []
     diags: list[Diagnostic] = []
+    seen: set[Path] = set()
     for root in paths:
         root = Path(root)
+        if root.resolve() in seen:  # the same pack named twice (e.g. by a hook and by the caller) loads once
+            continue
+        seen.add(root.resolve())
         if not root.exists():
             diags.append(make(root, None, 0, 0, "路径不存在", "no such file or directory"))
             continue

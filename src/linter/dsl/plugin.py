@@ -1,14 +1,22 @@
-"""The built-in DSL functions, registered through the same hook a third-party plugin uses."""
+"""The built-in DSL functions and the default rule pack, registered through the same hooks a
+third-party plugin uses."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from linter.dsl.builtins import FUNCTIONS
+from linter.dsl.pack import default_pack_paths
 from linter.hookspecs import hookimpl
 
 
 @hookimpl
 def fiscal_lint_dsl_functions() -> dict[str, Callable[..., Any]]:
     return dict(FUNCTIONS)
+
+
+@hookimpl
+def fiscal_lint_rule_packs() -> list[Path]:
+    return [p for p in default_pack_paths() if p.exists()]
