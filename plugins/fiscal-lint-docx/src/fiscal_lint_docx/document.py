@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.oxml.parser import parse_xml
 from linter.catalogue import Catalogue
 from linter.errors import InputError
 from linter.model import Document, Metadata, ParserInfo, Source, Table, TocEntry
@@ -69,7 +70,7 @@ def _producer(document: DocxDocument) -> str | None:
         if part.partname != "/docProps/app.xml":
             continue
         try:
-            root = etree.fromstring(part.blob)
+            root = parse_xml(part.blob)  # python-docx's parser: no entity expansion, no network (an XXE-safe read)
         except etree.XMLSyntaxError:
             return None
         ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
@@ -129,7 +130,7 @@ def parse_docx(path: Path, data: bytes, catalogue: Catalogue) -> Document:
     claimed: set[int] = set()
     toc = _read_toc(blocks, headings, claimed)
     toc_start = min(claimed, default=len(blocks))
-    tables = [_table_at(blocks, i, headings, claimed, catalogue) for i, b in enumerate(blocks) if isinstance(b, Grid)]
+    tables = [_table_at(blocks, i, b, headings, claimed, catalogue) for i, b in enumerate(blocks) if isinstance(b, Grid)]
     first_heading = next((i for i, h in headings.items() if h is not None and i not in claimed), len(blocks))
     cover_end = min(toc_start, first_heading)
     prose = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Para) and b.text.strip() and i not in claimed]
@@ -188,11 +189,9 @@ def _complete_metadata(metadata: Metadata, tables: list[Table], catalogue: Catal
 
 
 def _table_at(
-    blocks: list[Block], i: int, headings: dict[int, Heading | None], claimed: set[int], catalogue: Catalogue
+    blocks: list[Block], i: int, grid: Grid, headings: dict[int, Heading | None], claimed: set[int], catalogue: Catalogue
 ) -> Table:
-    """The table at ``blocks[i]``, claiming the caption lines above it and the notes below it."""
-    grid = blocks[i]
-    assert isinstance(grid, Grid)
+    """The table ``grid`` at ``blocks[i]``, claiming the caption lines above it (up to its title) and the notes below."""
     caption = Caption()
     seen = 0
     for j in range(i - 1, -1, -1):
@@ -205,6 +204,8 @@ def _table_at(
         if not _take_caption(b, caption, catalogue):
             break
         claimed.add(j)
+        if caption.title:
+            break  # 表号 and 单位 lines sit between the title and the table
     notes: list[Para] = []
     in_notes, note_size = False, None
     for j in range(i + 1, len(blocks)):
