@@ -17,6 +17,7 @@ from linter import __version__
 
 # Each command module exposes ``register(subparsers)`` and sets ``func`` on its parser.
 COMMANDS = (
+    "linter.commands.check",
     "linter.commands.parse",
     "linter.commands.demo",
     "linter.commands.rules",

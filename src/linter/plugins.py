@@ -15,18 +15,10 @@ BUILTINS = (
     "linter.builtin",
     "linter.parsers.pdf.plugin",
     "linter.dsl.plugin",
+    "linter.reporters.plugin",
 )
 
 DISABLE_ENV = "FISCAL_LINT_DISABLE_PLUGINS"
-
-
-def _module_exists(name: str) -> bool:
-    from importlib.util import find_spec
-
-    try:
-        return find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def make_manager(disabled: tuple[str, ...] = ()) -> pluggy.PluginManager:
@@ -44,7 +36,7 @@ def make_manager(disabled: tuple[str, ...] = ()) -> pluggy.PluginManager:
     from importlib import import_module
 
     for modname in BUILTINS:
-        if modname in blocked or not _module_exists(modname):
+        if modname in blocked:
             continue
         pm.register(import_module(modname), name=modname)
     pm.load_setuptools_entrypoints(hookspecs.PROJECT)
