@@ -33,3 +33,29 @@ def fixture_doc(fixture_pdf: Path):
     from linter.plugins import make_manager
 
     return parse_file(fixture_pdf, make_manager())
+
+
+@pytest.fixture(scope="session")
+def seed_doc(shared: Path):
+    """The seed report (jianghan-2024.pdf) parsed once per test session."""
+    from linter.parsing import parse_file
+    from linter.plugins import make_manager
+
+    return parse_file(shared / "corpus" / "jianghan-2024" / "jianghan-2024.pdf", make_manager())
+
+
+@pytest.fixture(scope="session")
+def real_docs(shared: Path) -> dict:
+    """The two real Shanghai 决算 reports, parsed once per session, by file name."""
+    from linter.parsing import parse_file
+    from linter.plugins import make_manager
+
+    pm = make_manager()
+    return {p.name: parse_file(p, pm) for p in sorted((shared / "corpus" / "real" / "juesuan").glob("*.pdf"))}
+
+
+@pytest.fixture(scope="session")
+def default_packs():
+    from linter.dsl import default_pack_paths, load_packs
+
+    return load_packs(default_pack_paths())
