@@ -37,6 +37,12 @@ def parse_amount(text: str | None) -> Decimal | None:
         return None
 
 
+def amount_value(text: str | None) -> str | None:
+    """The model's ``Cell.value`` for printed text: a plain decimal string (never exponent form), or None."""
+    d = parse_amount(text)
+    return format(d, "f") if d is not None else None
+
+
 def decimals_of(text: str) -> int:
     """Decimals printed on a number: ``"12.30"`` → 2, ``"35"`` → 0."""
     t = normalise_amount_text(text)

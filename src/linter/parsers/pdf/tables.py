@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from linter.catalogue import Catalogue, TableSpec
 from linter.model import BBox, Cell, Column, Lane, Note, Row, Table
-from linter.numbers import code_kind, code_level, is_code, join_split_code, parse_amount
+from linter.numbers import amount_value, code_kind, code_level, is_code, join_split_code, parse_amount
 from linter.parsers.pdf.grid import Grid, GridCell, build_grid, find_grids, is_cjk, join_wrapped
 from linter.parsers.pdf.pages import Page, TextLine
 
@@ -549,7 +548,7 @@ def _body_rows(st: _Stitched, n_header: int, roles: list[str], lanes: list[list[
                     text, bbox = cell.text, cell.bbox
                 else:
                     text, bbox = "", grid.slot_bbox(local, c)
-                value = _value(text) if roles[c] == "amount" else None
+                value = amount_value(text) if roles[c] == "amount" else None
                 cells.append(Cell(c, text, value, grid.page, bbox))
             if not any(cell.text for cell in cells) and label is None and code is None and line_no is None:
                 continue
@@ -577,11 +576,6 @@ def _code(parts: list[str]) -> str | None:
     if len(parts) == 1:
         return parts[0] if is_code(parts[0]) else None
     return join_split_code(parts)
-
-
-def _value(text: str) -> str | None:
-    d: Decimal | None = parse_amount(text)
-    return str(d) if d is not None else None
 
 
 # --------------------------------------------------------------------------- small helpers
