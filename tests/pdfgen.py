@@ -326,3 +326,269 @@ def cid_only_pdf() -> bytes:
 def truncated_pdf() -> bytes:
     data = fixture_report()
     return data[: len(data) // 3]
+
+
+# -- hostile inputs (issue 7): small files built byte by byte, nothing large is committed ----------------------------
+
+HELVETICA = b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>"
+HELLO = b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"
+
+
+def assemble(objs: list[bytes], trailer: bytes = b"", version: bytes = b"1.4") -> bytes:
+    """Objects 1…n in order, a classic cross-reference table, and a trailer whose /Root is object 1."""
+    out = io.BytesIO()
+    out.write(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer<</Size %d/Root 1 0 R%s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, trailer, xref))
+    return out.getvalue()
+
+
+def stream(data: bytes, attrs: bytes = b"") -> bytes:
+    return b"<<%s/Length %d>>stream\n" % (attrs, len(data)) + data + b"\nendstream"
+
+
+def one_page(content: bytes, font: bytes = HELVETICA, resources: bytes = b"", extra: list[bytes] | None = None,
+             pages: bytes | None = None, catalog: bytes = b"") -> bytes:
+    """Catalog 1, page tree 2, page 3, content 4 (a stream, or a raw object body), font 5, then ``extra`` (6, 7…)."""
+    objs = [
+        b"<</Type/Catalog/Pages 2 0 R%s>>" % catalog,
+        pages or b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>%s>>/Contents 4 0 R>>"
+        % resources,
+        content if content.startswith((b"<<", b"[")) or content.endswith(b" R") else stream(content),
+        font,
+        *(extra or []),
+    ]
+    return assemble(objs)
+
+
+def text_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF of plain Chinese text lines (a readable text layer, but not a disclosure)."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont(FONT, 12)
+    for i, line in enumerate(lines):
+        c.drawString(72, 760 - 20 * i, line)
+    c.save()
+    return buf.getvalue()
+
+
+def reference_loop_pdf() -> bytes:
+    """The page's font is ``5 0 obj 5 0 R endobj``: pdfminer's resolve1 follows it for ever."""
+    return one_page(HELLO, font=b"5 0 R")
+
+
+def reference_cycle_pdf() -> bytes:
+    """Two objects that point at each other (``5 0 R`` ↔ ``6 0 R``)."""
+    return one_page(HELLO, font=b"6 0 R", extra=[b"5 0 R"])
+
+
+def slow_pdf(operators: int = 3_000_000) -> bytes:
+    """A page of millions of no-op operators: no object, no memory, only time (a 'hang' for the time limit)."""
+    import zlib
+
+    return one_page(stream(zlib.compress(b"q Q\n" * operators, 1), b"/Filter/FlateDecode"))
+
+
+def deep_page_tree_pdf(depth: int = 5000) -> bytes:
+    """A page tree nested ``depth`` levels deep: pdfminer walks it recursively (RecursionError)."""
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>"]
+    for _ in range(depth):
+        objs.append(b"<</Type/Pages/Kids[%d 0 R]/Count 1>>" % (len(objs) + 2))
+    page = len(objs) + 1
+    objs += [
+        b"<</Type/Page/MediaBox[0 0 595 842]/Resources<</Font<</F1 %d 0 R>>>>/Contents %d 0 R>>" % (page + 2, page + 1),
+        stream(HELLO),
+        HELVETICA,
+    ]
+    return assemble(objs)
+
+
+def deep_forms_pdf(depth: int = 3000) -> bytes:
+    """Form XObjects drawing each other ``depth`` levels deep (the interpreter recurses per level)."""
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>/XObject<</X 6 0 R>>>>"
+            b"/Contents 4 0 R>>", stream(b"/X Do " + HELLO), HELVETICA]
+    for _ in range(depth):
+        objs.append(stream(b"/X Do", b"/Type/XObject/Subtype/Form/BBox[0 0 10 10]/Resources<</XObject<</X %d 0 R>>>>"
+                           % (len(objs) + 2)))
+    objs.append(stream(b"", b"/Type/XObject/Subtype/Form/BBox[0 0 10 10]"))
+    return assemble(objs)
+
+
+def deflate_bomb(size: int) -> bytes:
+    """A zlib stream of ``size`` zero bytes, written directly (no need to compress gigabytes in a test).
+
+    One fixed-Huffman block: the literal 0, then matches of length 258 at distance 1 (13 bits each).
+    """
+    pairs, rest = divmod(size - 1, 258)
+    bits = "110" + "00110000" + ("11000101" + "00000") * pairs + "00110000" * rest + "0000000"
+    # deflate packs bits from the least significant end; Huffman codes above are written first bit first
+    data = int(bits[::-1], 2).to_bytes((len(bits) + 7) // 8, "little")
+    adler = ((size % 65521) << 16) | 1  # Adler-32 of zero bytes: a = 1, b = size
+    return b"\x78\x01" + data + adler.to_bytes(4, "big")
+
+
+def stream_bomb_pdf(size: int = 1024**3) -> bytes:
+    """A content stream of a few hundred kilobytes that inflates to ``size`` bytes."""
+    return one_page(stream(deflate_bomb(size), b"/Filter/FlateDecode"))
+
+
+def tiny_objects_pdf(count: int, separate: bool = False) -> bytes:
+    """One page with ``count`` tiny characters: in one string, or each in its own text object."""
+    if separate:
+        content = b"".join(b"BT /F1 1 Tf %d %d Td (a) Tj ET\n" % (i % 500, (i // 500) % 800) for i in range(count))
+    else:
+        content = b"BT /F1 0.5 Tf 10 10 Td (" + b"a" * count + b") Tj ET"
+    return one_page(content)
+
+
+def many_pages_pdf(count: int, declared: int | None = None) -> bytes:
+    """``count`` pages sharing one content stream; the page tree claims ``declared`` (default: the truth)."""
+    first = 5
+    kids = b" ".join(b"%d 0 R" % (first + i) for i in range(count))
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[%s]/Count %d>>" % (kids, declared or count),
+            stream(HELLO), HELVETICA]
+    objs += [b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 4 0 R>>>>/Contents 3 0 R>>"]
+    objs += [objs[-1]] * (count - 1)
+    return assemble(objs)
+
+
+def xref_stream_pdf(corrupt: bool = False) -> bytes:
+    """A PDF 1.5 file: catalogue, page tree, page and font inside a compressed object stream, found through a
+    cross-reference stream. ``corrupt`` garbles the cross-reference stream's data."""
+    import zlib
+
+    inner = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+             b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+             HELVETICA]
+    ids = [1, 2, 3, 5]
+    body, header, pos = b"", b"", 0
+    for objid, obj in zip(ids, inner, strict=True):
+        header += b"%d %d " % (objid, pos)
+        body += obj + b"\n"
+        pos += len(obj) + 1
+    objstm = zlib.compress(header + body)
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    off4 = out.tell()
+    out.write(b"4 0 obj\n" + stream(HELLO) + b"\nendobj\n")
+    off6 = out.tell()
+    out.write(b"6 0 obj\n" + stream(objstm, b"/Type/ObjStm/N 4/First %d/Filter/FlateDecode" % len(header))
+              + b"\nendobj\n")
+    off7 = out.tell()
+    rows = [(0, 0, 65535), (2, 6, 0), (2, 6, 1), (2, 6, 2), (1, off4, 0), (2, 6, 3), (1, off6, 0), (1, off7, 0)]
+    table = b"".join(bytes([t]) + a.to_bytes(4, "big") + b.to_bytes(2, "big") for t, a, b in rows)
+    data = zlib.compress(table)
+    if corrupt:
+        data = data[:2] + bytes(b ^ 0x5A for b in data[2:])
+    out.write(b"7 0 obj\n" + stream(data, b"/Type/XRef/Size 8/W[1 4 2]/Root 1 0 R/Filter/FlateDecode")
+              + b"\nendobj\n")
+    out.write(b"startxref\n%d\n%%%%EOF\n" % off7)
+    return out.getvalue()
+
+
+# damage that pdfminer repairs: the report must still be read in full
+
+def wrong_startxref(data: bytes) -> bytes:
+    at = data.rindex(b"startxref")
+    return data[:at] + b"startxref\n999999\n%%EOF\n"
+
+
+def broken_xref(data: bytes) -> bytes:
+    """Every offset in the cross-reference table is wrong (pdfminer scans the file for the objects)."""
+    start, end = data.rindex(b"\nxref") + 5, data.rindex(b"trailer")
+    return data[:start] + bytes(b"7"[0] if 48 <= b <= 57 else b for b in data[start:end]) + data[end:]
+
+
+def trailing_garbage(data: bytes) -> bytes:
+    return data + b"\x00\x00<html><body>cache footer</body></html>\r\n" * 50
+
+
+def junk_prefix(data: bytes) -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n\r\n" + data
+
+
+# damage beyond repair
+
+def no_trailer(data: bytes) -> bytes:
+    """Cross-reference table, trailer and startxref removed: the document has no root."""
+    return data[: data.rindex(b"\nxref")] + b"\n%%EOF\n"
+
+
+def truncated_at(data: bytes, fraction: float) -> bytes:
+    return data[: int(len(data) * fraction)]
+
+
+# encryption
+
+def encrypt(data: bytes, user: str, owner: str, algorithm: str = "AES-256") -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=user, owner_password=owner, algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def owner_only_rc4(data: bytes | None = None) -> bytes:
+    """Encrypted with an owner password only (opens without a password; printing/copying 'restricted')."""
+    return encrypt(data or fixture_report(), "", "owner-secret", "RC4-128")
+
+
+# active content that must be ignored
+
+def with_active_content(data: bytes) -> bytes:
+    """JavaScript on open and on a page, an embedded executable, a launch action and link annotations."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    js = "app.alert('fiscal-lint must never run this'); this.exportDataObject({cName: 'run.exe', nLaunch: 2});"
+    writer.root_object[NameObject("/OpenAction")] = DictionaryObject({
+        NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(js),
+    })
+    writer.add_attachment("run.exe", b"MZ\x90\x00 this would be a program")
+    rect = ArrayObject([FloatObject(60), FloatObject(60), FloatObject(200), FloatObject(80)])
+    for page in writer.pages:
+        annots = ArrayObject()
+        for action in (
+            {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject("http://example.invalid/")},
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("run.exe")},
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(js)},
+        ):
+            annots.append(writer._add_object(DictionaryObject({
+                NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): rect, NameObject("/A"): DictionaryObject(action),
+            })))
+        page[NameObject("/Annots")] = annots
+        page[NameObject("/AA")] = DictionaryObject({
+            NameObject("/O"): DictionaryObject({
+                NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(js),
+            }),
+        })
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def scanned_with_page_numbers_pdf(pages: int = 3) -> bytes:
+    """Each page one full-page image (the scan) and a printed page number: a text layer of a few digits."""
+    image = stream(bytes(range(0, 256, 16)) * 4, b"/Type/XObject/Subtype/Image/Width 8/Height 8/ColorSpace/DeviceGray"
+                   b"/BitsPerComponent 8")
+    first = 5
+    kids = b" ".join(b"%d 0 R" % (first + 2 * i) for i in range(pages))
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[%s]/Count %d>>" % (kids, pages), image, HELVETICA]
+    for i in range(pages):
+        objs.append(b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 4 0 R>>"
+                    b"/XObject<</Im1 3 0 R>>>>/Contents %d 0 R>>" % (first + 2 * i + 1))
+        objs.append(stream(b"q 495 0 0 742 50 60 cm /Im1 Do Q BT /F1 9 Tf 290 30 Td (- %d -) Tj ET" % (i + 1)))
+    return assemble(objs)

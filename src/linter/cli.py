@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from pluggy import PluginValidationError
+
 from linter import __version__
 
 # Each command module exposes ``register(subparsers)`` and sets ``func`` on its parser.
@@ -22,6 +24,7 @@ COMMANDS = (
     "linter.commands.demo",
     "linter.commands.rules",
     "linter.commands.plugins",
+    "linter.commands.config", "linter.commands.baseline", "linter.commands.explain",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
@@ -55,12 +58,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     # pdfminer warns on stderr about damaged fonts and xrefs; the user gets our one-line verdict instead
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
+        _load_plugins()  # a broken plugin stops every command at start-up, not half-way through a run
         return int(args.func(args))
+    except PluginValidationError as exc:  # e.g. a misspelt hook name: one line, no traceback
+        print(f"错误 / error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_NOT_CHECKED
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK
+
+
+def _load_plugins() -> None:
+    from linter.plugins import default_manager
+
+    default_manager()
 
 
 def _utf8_streams() -> None:

@@ -6,11 +6,17 @@ commit or take the machine down. Each file is parsed in a forked child: the
 parent waits at most ``timeout`` seconds, the child's address space is capped
 with ``RLIMIT_AS``, and whatever goes wrong comes back as an :class:`InputError`
 for that file only.
+
+The same :class:`Limits` carry the limits the parser enforces itself (they apply
+with or without the worker): the decompressed size of one stream, the number of
+pages, and the number of objects (characters, lines, rectangles, curves, images)
+on one page.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from dataclasses import dataclass
 from multiprocessing.context import ForkContext, SpawnContext
@@ -20,16 +26,28 @@ from typing import Any
 from linter.errors import InputError
 from linter.model import Document
 
+MiB = 1024**2
+
 
 @dataclass(frozen=True)
 class Limits:
-    timeout: float = 120.0  # seconds of wall-clock time per file
+    timeout: float = 120.0  # seconds of wall-clock time per file; 0 = no worker, no time limit
     memory: int = 2 * 1024**3  # bytes of address space per worker
-    recursion: int = 3000  # Python frames; pdfminer recurses on nested objects
+    recursion: int = 3000  # Python frames in the worker; pdfminer recurses on nested objects
+    max_stream: int = 128 * MiB  # decompressed bytes of one PDF stream (a compression bomb stops here)
+    max_pages: int = 1000  # pages per document (a disclosure has tens)
+    max_page_objects: int = 100_000  # characters, lines, rectangles, curves and images on one page
 
     @property
     def enabled(self) -> bool:
         return self.timeout > 0
+
+    def describe(self) -> str:
+        """The limits in force, for logs and ``--help``."""
+        return (
+            f"timeout {self.timeout:g} s, memory {self.memory // MiB} MB, recursion {self.recursion}, "
+            f"stream {self.max_stream // MiB} MB, pages {self.max_pages}, objects/page {self.max_page_objects}"
+        )
 
 
 def _child(conn: Any, path: Path, limits: Limits, disabled: tuple[str, ...]) -> None:
@@ -44,23 +62,34 @@ def _child(conn: Any, path: Path, limits: Limits, disabled: tuple[str, ...]) -> 
         from linter.parsing import parse_file
         from linter.plugins import make_manager
 
-        doc = parse_file(path, make_manager(disabled))
+        doc = parse_file(path, make_manager(disabled), {"limits": limits})
         conn.send(("ok", doc))
     except InputError as exc:
         conn.send(("input_error", (exc.reason, exc.zh, exc.en)))
     except MemoryError:
         conn.send(("input_error", _memory_error(limits)))
     except RecursionError:
-        conn.send(("input_error", ("too_deep", "PDF 结构嵌套过深，无法读取", "the PDF nests objects too deeply to be read")))
+        conn.send(("input_error", TOO_DEEP))
     except Exception as exc:  # noqa: BLE001 - a parser bug must not take the batch down
-        conn.send(("input_error", ("parser_error", f"解析出错：{type(exc).__name__}", f"parser error: {exc!r}")))
+        conn.send(("input_error", ("parser_error", f"解析出错：{type(exc).__name__}", f"parser error: {exc!r}"[:300])))
     finally:
         conn.close()
 
 
+TOO_DEEP = ("too_deep", "PDF 结构嵌套过深，无法读取", "the PDF nests objects too deeply to be read")
+
+
 def _memory_error(limits: Limits) -> tuple[str, str, str]:
-    mb = limits.memory // 1024**2
+    mb = limits.memory // MiB
     return ("memory_limit", f"解析超出内存上限（{mb} MB）", f"parsing exceeded the memory limit ({mb} MB)")
+
+
+def _died(exitcode: int | None, limits: Limits) -> tuple[str, str, str]:
+    """The worker ended without a word: name the cause as well as the exit status allows."""
+    if exitcode is not None and exitcode < 0 and -exitcode in (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT):
+        name = signal.Signals(-exitcode).name  # a C stack overflow on deep nesting, or a crash in a C library
+        return ("parser_crash", f"解析进程崩溃（{name}）", f"the parser process crashed ({name})")
+    return _memory_error(limits)  # SIGKILL from the kernel's OOM killer, or MemoryError while sending
 
 
 def parse_guarded(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) -> Document:
@@ -74,6 +103,8 @@ def parse_guarded(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) ->
     worker = ctx.Process(target=_child, args=(sender, path, limits, disabled), daemon=True)
     worker.start()
     sender.close()
+    status: str = "input_error"
+    payload: Any = _memory_error(limits)
     try:
         if not receiver.poll(limits.timeout):
             raise InputError(
@@ -83,8 +114,9 @@ def parse_guarded(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) ->
             )
         try:
             status, payload = receiver.recv()
-        except EOFError:  # the worker died without a word: killed by the kernel, usually for memory
-            raise InputError(*_memory_error(limits)) from None
+        except EOFError:  # the worker died without a word
+            worker.join(5)
+            payload = _died(worker.exitcode, limits)
     finally:
         if worker.is_alive():
             worker.kill()

@@ -1,8 +1,16 @@
 """The hooks through which every part of fiscal-lint is plugged in.
 
-Built-in parsers, table catalogues, DSL functions, rule packs and reporters
-register through these same hooks as a third-party plugin does (entry-point
-group ``fiscal_lint``). Implement a hook with ``@linter.hookimpl``::
+Built-in parsers, table catalogues, DSL functions, rule packs and reporters register through these
+same hooks as a third-party plugin does. A third-party plugin is a module named by an entry point of
+the group ``fiscal_lint`` in its distribution's ``pyproject.toml``::
+
+    [project.entry-points.fiscal_lint]
+    my-bureau = "my_bureau_plugin.plugin"
+
+and implements any of the hooks below with ``@linter.hookimpl``, named exactly as here (a misspelt
+name, or an argument the hook does not have, stops fiscal-lint at start-up with a one-line error
+naming the plugin and the hook). An implementation may take fewer arguments than the hook offers,
+never others::
 
     from linter import hookimpl
 
@@ -11,6 +19,27 @@ group ``fiscal_lint``). Implement a hook with ``@linter.hookimpl``::
         if not path.suffix.lower() == ".xyz":
             return None          # not mine: the next parser is asked
         return my_parse(path, data)
+
+Hooks, in the order a ``fiscal-lint check`` run meets them:
+
+===================================  ============  =========================================
+hook                                 results       called
+===================================  ============  =========================================
+``fiscal_lint_parser_formats``       all, merged   to pick files out of folders; in messages
+``fiscal_lint_table_catalogue``      all, merged   before parsing (and by ``rules check``)
+``fiscal_lint_parse_document``       first result  once per input file
+``fiscal_lint_postprocess_document`` all, no       once per parsed document
+                                     result
+``fiscal_lint_rule_packs``           all, merged   once per run, before parsing
+``fiscal_lint_dsl_functions``        all, merged   once per process, on first rule use
+``fiscal_lint_reporters``            all, merged   once per run, to find the output format
+===================================  ============  =========================================
+
+Call order: pluggy calls the most recently registered plugin first. Built-ins are registered first,
+so a third-party parser is asked before the built-in PDF parser. For the "all" hooks the results come
+back in call order (last registered first); see each hook for how fiscal-lint combines them.
+
+``docs/plugins.md`` is the guide; every hook here is documented there too (a test keeps them in step).
 """
 
 from __future__ import annotations
@@ -30,53 +59,210 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def fiscal_lint_parse_document(path: Path, data: bytes, options: dict[str, Any]) -> Any:
     """Parse one input file into a :class:`linter.model.Document`.
 
-    Called once per input file, in plugin order; the first non-None result wins.
-    Return None when the file is not of your format (decide from ``path`` suffix
-    or from the leading bytes of ``data``). Raise :class:`linter.errors.InputError`
-    when the file is yours but cannot be read (corrupt, encrypted, no text layer):
-    the run reports it as "not checked" with exit code 2 and goes on.
-    ``options`` carries parser settings such as resource limits.
+    **When:** once per input file (``fiscal-lint check``, ``fiscal-lint parse``), inside the resource
+    guard's worker process when limits are on.
+
+    **Results:** first result wins. Plugins are asked in turn (last registered first, so a
+    third-party parser comes before the built-in PDF parser); the first non-None return value is the
+    document and the remaining parsers are not called. When every parser returns None the file gets
+    the one-line "no parser for this format" message and exit code 2.
+
+    **Arguments:**
+
+    - ``path`` (:class:`pathlib.Path`): the file as named by the user; decide from its suffix …
+    - ``data`` (``bytes``): … or from its content (``data[:8] == b"PK\\x03\\x04"`` for a .docx);
+    - ``options`` (``dict``): ``options["catalogue"]`` is the :class:`linter.catalogue.Catalogue`
+      (standard tables plus every plugin's ``fiscal_lint_table_catalogue``) to recognise tables by
+      title; the other keys are parser settings such as resource limits. Unknown keys: ignore them.
+
+    **Return:** a :class:`linter.model.Document` (it is validated against ``schemas/``), or None
+    when the file is not of your format. Raise :class:`linter.errors.InputError` when the file *is*
+    yours but cannot be read (corrupt, encrypted, no text layer): the run reports it as "not checked"
+    with exit code 2 and goes on with the other files.
+
+    **Example:**
+
+    .. code-block:: python
+
+        @hookimpl
+        def fiscal_lint_parse_document(path, data, options):
+            if path.suffix.lower() != ".docx" and not data.startswith(b"PK\\x03\\x04"):
+                return None
+            return read_docx(path, data, options["catalogue"])
     """
 
 
 @hookspec
 def fiscal_lint_parser_formats() -> list[str]:
-    """File suffixes (lower case, with the dot) this plugin's parser accepts, e.g. ``[".pdf"]``.
+    """File suffixes this plugin's parser accepts: lower case, with the dot.
 
-    Used to pick files out of a directory and to say "no parser for this format".
-    All results are collected.
+    **When:** when ``fiscal-lint check DIR`` picks the files out of a folder, and for the
+    "no parser for this format; installed parsers read: …" message.
+
+    **Results:** all collected and merged into one sorted set.
+
+    **Arguments:** none.
+
+    **Return:** a list of suffixes, e.g. ``[".docx"]``. Files named directly on the command line are
+    offered to the parsers whatever their suffix; this list only decides what a folder contributes.
+
+    **Example:**
+
+    .. code-block:: python
+
+        @hookimpl
+        def fiscal_lint_parser_formats():
+            return [".docx"]
     """
 
 
 @hookspec
 def fiscal_lint_table_catalogue() -> list[Any]:
-    """Extra :class:`linter.catalogue.TableSpec` entries (tables and their aliases).
+    """Extra tables (and aliases) the parsers recognise: :class:`linter.catalogue.TableSpec` entries.
 
-    All results are concatenated into one catalogue, built-ins first.
+    **When:** before each file is parsed (to build ``options["catalogue"]``), and by the rule checker
+    (``fiscal-lint rules check``) to know which table keys a rule may name.
+
+    **Results:** all collected and concatenated into one catalogue, built-ins first, then plugins in
+    registration order; a table is matched by its title, then by its printed number within a profile.
+
+    **Arguments:** none.
+
+    **Return:** a list of ``TableSpec(key, kind, name, titles, numbers, lanes)``. Use a new ``key``
+    for a new table, or an existing key with another title to add a province's wording of a standard
+    table.
+
+    **Example:**
+
+    .. code-block:: python
+
+        from linter.catalogue import TableSpec
+
+        @hookimpl
+        def fiscal_lint_table_catalogue():
+            return [TableSpec("performance_targets", "绩效", "部门整体绩效目标表",
+                              ("部门整体绩效目标表", "部门整体支出绩效目标表"), {"hubei": "公开10表"})]
     """
 
 
 @hookspec
 def fiscal_lint_postprocess_document(document: Any) -> None:
-    """Adjust a parsed :class:`linter.model.Document` in place (e.g. profile detection).
+    """Adjust a parsed :class:`linter.model.Document` in place.
 
-    Called for every document after parsing, for every plugin.
+    **When:** once per document, after ``fiscal_lint_parse_document`` returned it and before it is
+    validated against the schema and checked. Every plugin's implementation is called (last
+    registered first), whichever parser produced the document.
+
+    **Results:** none; return values are ignored. Change ``document`` in place: set
+    ``document.metadata.profile`` from a template's tell-tale, fill ``metadata.unit_name`` from the
+    cover, rename a table key, drop an empty section. Do not raise for documents that are not yours.
+
+    **Arguments:** ``document`` (:class:`linter.model.Document`).
+
+    **Example:**
+
+    .. code-block:: python
+
+        @hookimpl
+        def fiscal_lint_postprocess_document(document):
+            if document.metadata.profile is None and any(t.number == "表七" for t in document.tables):
+                document.metadata.profile = "shanghai"
     """
 
 
 @hookspec
 def fiscal_lint_rule_packs() -> list[Path]:
-    """Directories or files of rule packs this plugin ships. All results are collected."""
+    """Rule packs this plugin ships: folders (or single ``.rules`` files).
+
+    **When:** once per ``fiscal-lint check`` run, before any file is parsed (skipped with
+    ``--no-default-rules``); ``fiscal-lint plugins`` lists the paths so they can be given to
+    ``fiscal-lint rules test``.
+
+    **Results:** all collected and flattened. Every pack is loaded together with the built-in pack
+    (itself returned by the built-in ``linter.dsl.plugin``): rule ids must be unique across all
+    packs, and a pack whose ``dsl`` version the linter does not speak fails the run with exit code 2.
+
+    **Arguments:** none.
+
+    **Return:** a list of :class:`pathlib.Path`. A pack folder holds ``*.rules`` files (one of them
+    with the ``pack "name" version "x.y.z" dsl "1"`` header) and ``*.tests.json`` test cases; ship it
+    as package data and return its installed location.
+
+    **Example:**
+
+    .. code-block:: python
+
+        from importlib.resources import files
+        from pathlib import Path
+
+        @hookimpl
+        def fiscal_lint_rule_packs():
+            return [Path(str(files("my_bureau_plugin") / "rules"))]
+    """
 
 
 @hookspec
 def fiscal_lint_dsl_functions() -> dict[str, Any]:
-    """Functions the rule language may call, by name: ``{"name": callable}``.
+    """Functions the rule language may call, by name.
 
-    All results are merged; a name defined twice is an error at start-up.
+    **When:** once per process, the first time a rule is checked or evaluated; also once at
+    start-up, when the plugin manager checks that no two plugins define the same name.
+
+    **Results:** all collected and merged into one table with the built-ins (``linter.dsl.plugin``).
+    A name defined twice, or the reserved name ``exists``, stops fiscal-lint at start-up.
+
+    **Arguments:** none.
+
+    **Return:** ``{"name": callable}``. Each callable is called as ``f(ctx, *args, **kwargs)``:
+    ``ctx`` is the evaluation context (:class:`linter.dsl.runtime.Context`, the document is
+    ``ctx.document``), then the rule's arguments (``x.f(a)`` in a rule is ``f(ctx, x, a)``). The
+    checker binds each call against the Python signature, so keep it plain. Return a ``str``,
+    ``bool``, list or :class:`linter.dsl.values.Quantity`; raise ``Skip`` (not applicable),
+    ``Missing`` (insufficient data) or ``RuleBug`` (rule error) from :mod:`linter.dsl.values`.
+    Prefix the names with your plugin's short name.
+
+    **Example:**
+
+    .. code-block:: python
+
+        from decimal import Decimal
+        from linter.dsl.values import Quantity
+
+        def xb_limit(ctx, group, item=None):
+            return Quantity.exact(Decimal(LIMITS[group].get(item, LIMITS[group]["默认"])))
+
+        @hookimpl
+        def fiscal_lint_dsl_functions():
+            return {"xb_limit": xb_limit}
     """
 
 
 @hookspec
 def fiscal_lint_reporters() -> dict[str, Any]:
-    """Output formats by name: ``{"sarif": reporter_factory}``. All results are merged."""
+    """Output formats, by name.
+
+    **When:** once per run, when the output format is chosen.
+
+    **Results:** all collected and merged by name (the built-in ``linter.reporters.plugin`` gives
+    ``text``). Use a new name for a new format.
+
+    **Arguments:** none.
+
+    **Return:** ``{"name": factory}``; ``factory()`` returns an object with
+    ``report(run, stream)``, where ``run`` is the :class:`linter.run.RunResult` of the whole run
+    (files, findings, outcomes, exit code) and ``stream`` the text stream to write to.
+
+    **Example:**
+
+    .. code-block:: python
+
+        class CsvReporter:
+            def report(self, run, stream):
+                for file in run.files:
+                    for f in file.findings:
+                        stream.write(f"{file.path},{f.rule_id},{f.severity},{f.message}\\n")
+
+        @hookimpl
+        def fiscal_lint_reporters():
+            return {"csv": CsvReporter}
+    """

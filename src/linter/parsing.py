@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,7 @@ import pluggy
 
 from linter.catalogue import Catalogue
 from linter.errors import InputError
-from linter.model import Document
+from linter.model import Document, Section
 from linter.validation import schema_errors
 
 
@@ -35,6 +37,32 @@ def read_input(path: Path) -> bytes:
         raise InputError("unreadable", f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from exc
 
 
+# Section titles a disclosure has (部门概况, 情况说明, 名词解释 …): a document with none of them and none of
+# the catalogue's tables is not a disclosure, and "no findings" on it would be a lie.
+DISCLOSURE_SECTION = re.compile(
+    r"概况|主要职责|职能|机构设置|情况说明|名词解释|收入支出|财政拨款|三公|机关运行经费|政府采购|国有资产|绩效|预算|决算"
+)
+
+
+def _walk(sections: list[Section]) -> Iterator[Section]:
+    for s in sections:
+        yield s
+        yield from _walk(s.children)
+
+
+def check_recognised(document: Document) -> None:
+    """Refuse a document in which none of the expected disclosure tables and sections can be found."""
+    if any(t.key for t in document.tables):
+        return
+    if any(DISCLOSURE_SECTION.search(s.title or s.heading) for s in _walk(document.sections)):
+        return
+    raise InputError(
+        "not_disclosure",
+        "不是可识别的部门预决算公开文件（找不到任何公开表或说明章节）",
+        "not a recognised disclosure (none of the expected tables or sections was found)",
+    )
+
+
 def parse_file(path: Path, pm: pluggy.PluginManager, options: dict[str, Any] | None = None) -> Document:
     """Parse ``path`` with the first parser plugin that claims it; the model is schema-validated."""
     data = read_input(path)
@@ -55,4 +83,5 @@ def parse_file(path: Path, pm: pluggy.PluginManager, options: dict[str, Any] | N
             f"解析结果不符合文档模型：{problems[0]}",
             f"the parsed model does not match the document schema: {problems[0]}",
         )
+    check_recognised(document)
     return document

@@ -6,9 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from linter.errors import InputError
-from linter.guard import Limits, parse_guarded
+from linter.guard import Limits, MiB, parse_guarded
 from linter.model import Document
 from linter.parsing import parse_file
 from linter.plugins import default_manager
@@ -29,22 +30,47 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def add_limit_options(p: argparse.ArgumentParser) -> None:
+    """The resource guard's limits (:class:`linter.guard.Limits`); a file that hits one is not checked (exit 2)."""
     d = Limits()
-    p.add_argument("--timeout", type=float, default=d.timeout, metavar="SECONDS",
+    g = p.add_argument_group("资源限制 / resource limits")
+    g.add_argument("--timeout", type=float, default=d.timeout, metavar="SECONDS",
                    help=f"每个文件的解析时限（秒），0 表示不限、不用子进程 / per-file time limit, 0 = none (default {d.timeout:g})")
-    p.add_argument("--max-memory", type=int, default=d.memory // 1024**2, metavar="MB",
-                   help=f"每个文件的内存上限（MB） / per-file memory limit (default {d.memory // 1024**2})")
+    g.add_argument("--max-memory", type=int, default=d.memory // MiB, metavar="MB",
+                   help=f"每个文件的内存上限（MB） / per-file memory limit (default {d.memory // MiB})")
+    g.add_argument("--max-stream", type=int, default=d.max_stream // MiB, metavar="MB",
+                   help=f"单个数据流解压后的上限（MB） / decompressed size of one PDF stream (default {d.max_stream // MiB})")
+    g.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
+                   help=f"每个文件的页数上限 / pages per file (default {d.max_pages})")
+    g.add_argument("--max-page-objects", type=int, default=d.max_page_objects, metavar="N",
+                   help=f"每页的对象数上限（字符、线条、图片） / objects on one page: characters, lines, images "
+                   f"(default {d.max_page_objects})")
+    g.add_argument("--max-depth", type=int, default=d.recursion, metavar="N",
+                   help=f"解析进程的递归深度上限 / recursion limit of the parser process (default {d.recursion})")
 
 
 def limits_of(args: argparse.Namespace) -> Limits:
-    return Limits(timeout=args.timeout, memory=args.max_memory * 1024**2)
+    """Limits from the options :func:`add_limit_options` adds (an option a caller lacks keeps its default)."""
+    d = Limits()
+
+    def opt(name: str, default: float) -> Any:
+        value = getattr(args, name, None)
+        return default if value is None else value
+
+    return Limits(
+        timeout=float(opt("timeout", d.timeout)),
+        memory=int(opt("max_memory", d.memory // MiB)) * MiB,
+        recursion=max(100, int(opt("max_depth", d.recursion))),
+        max_stream=int(opt("max_stream", d.max_stream // MiB)) * MiB,
+        max_pages=int(opt("max_pages", d.max_pages)),
+        max_page_objects=int(opt("max_page_objects", d.max_page_objects)),
+    )
 
 
 def parse_one(path: Path, limits: Limits) -> Document:
     """Parse under the resource guard, or in-process when the guard is switched off (``--timeout 0``)."""
     if limits.enabled:
         return parse_guarded(path, limits)
-    return parse_file(path, default_manager())
+    return parse_file(path, default_manager(), {"limits": limits})
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ CATEGORIES = {"completeness", "identity", "cross-table", "prose-vs-table", "word
 KINDS = {"决算", "预算", "绩效"}
 STATUSES = {"draft", "approved", "retired"}
 # Placeholders every verdict fills in (see runtime.compare / builtins.agrees / none / contains).
-VERDICT_ARGS = {"lhs", "rhs", "diff", "tolerance", "lhs_interval", "rhs_interval", "word", "value", "match", "pattern"}
+VERDICT_ARGS = {"lhs", "rhs", "diff", "tolerance", "lhs_interval", "rhs_interval", "word", "value", "match", "pattern", "after"}
 MATCH_FIELDS = {"text", "sentence"}
 
 # Header words of the standard templates, per canonical table: a column header outside them is
@@ -390,13 +390,18 @@ def _group_names(pattern: str) -> set[str]:
         return set()
 
 
-def check_files(files: list[n.RuleFile]) -> list[Diagnostic]:
+def check_files(files: list[n.RuleFile], packs: list[list[n.RuleFile]] | None = None) -> list[Diagnostic]:
+    """Check rule files loaded together (rule ids unique across all of them).
+
+    ``packs`` groups the files by pack, each allowed one ``pack`` declaration (default: one pack).
+    """
     checker = Checker()
-    pack_decls = [f for f in files if f.pack is not None]
     for f in files:
         checker.check_file(f)
-    for extra in pack_decls[1:]:
-        checker._file = extra
-        assert extra.pack is not None
-        checker.error(extra.pack.pos, "同一规则包只能有一个 pack 声明", "a pack has only one pack declaration")
+    for group in packs if packs is not None else [files]:
+        pack_decls = [f for f in group if f.pack is not None]
+        for extra in pack_decls[1:]:
+            checker._file = extra
+            assert extra.pack is not None
+            checker.error(extra.pack.pos, "同一规则包只能有一个 pack 声明", "a pack has only one pack declaration")
     return checker.diagnostics

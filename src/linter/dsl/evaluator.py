@@ -27,6 +27,7 @@ from linter.dsl.runtime import (
     to_verdict,
     truthy,
 )
+from linter.dsl.text import split_number
 from linter.dsl.values import (
     Blank,
     BudgetExceeded,
@@ -42,6 +43,7 @@ from linter.dsl.values import (
     Sentence,
     Skip,
     TableV,
+    TocV,
     Verdict,
     Violation,
     column_path,
@@ -55,7 +57,12 @@ ROUNDING_MESSAGE = "尾数差异：{lhs} 与 {rhs} 相差 {diff}，在舍入误�
 
 
 def get_attr(value: Any, name: str) -> Any:
-    """Fields a rule may read: ``r.code``, ``c.name``, ``m.rate``, ``t.number``…"""
+    """Fields a rule may read: ``r.code``, ``c.name``, ``m.rate``, ``t.number``…
+
+    On a list, the field of every item: ``s.find(re"…(?P<budget>…)").budget`` is the list of budgets.
+    """
+    if isinstance(value, list):
+        return [get_attr(v, name) for v in value]
     if isinstance(value, Match):
         if name in value.groups:
             return value.groups[name]
@@ -81,9 +88,17 @@ def get_attr(value: Any, name: str) -> Any:
             return value.column.column_no or ""
     elif isinstance(value, TableV):
         t = value.table
-        tf = {"key": t.key, "number": t.number, "title": t.title, "unit": t.unit}
+        tf = {"key": t.key, "number": t.number, "title": t.title, "unit": t.unit, "unit_name": t.unit_name}
         if name in tf:
             return tf[name] or ""
+    elif isinstance(value, TocV):
+        e = value.entry
+        number, title = split_number(e.text)
+        toc_fields: dict[str, Any] = {"text": e.text, "title": title, "number": number, "page": e.target_page or ""}
+        if name in toc_fields:
+            return toc_fields[name]
+        if name == "level":
+            return Quantity.exact(e.level)
     elif isinstance(value, Capture):
         if name == "text":
             return value.text or ""
@@ -93,6 +108,28 @@ def get_attr(value: Any, name: str) -> Any:
         if name == "heading" and isinstance(value, Scope):
             return value.name
     raise RuleBug(f"{describe(value)[:30]} 没有字段 {name} / no field {name!r} on {type(value).__name__}")
+
+
+def instance_location(env: dict[str, Any]) -> Location | None:
+    """Where an instance is: its innermost prose match or sentence, else its innermost row."""
+    values = list(reversed(env.values()))
+    for v in values:
+        if isinstance(v, Match | Sentence):
+            return (v.sentence if isinstance(v, Match) else v).location
+        if isinstance(v, Capture):
+            return v.sentence.location
+    for v in values:
+        if isinstance(v, RowV):
+            t, r = v.table, v.row
+            return Location(page=r.page, table=t.key, table_number=t.number, row_code=r.code, row_label=r.label)
+    for v in values:  # then the innermost TOC entry, table or section the instance is about
+        if isinstance(v, TocV):
+            return Location(page=v.entry.page, section="目录", text=v.entry.text)
+        if isinstance(v, TableV):
+            return Location(page=v.table.page, bbox=v.table.bbox, table=v.table.key, table_number=v.table.number)
+        if isinstance(v, Scope) and v.section is not None:
+            return Location(page=v.section.page, bbox=v.section.bbox, section=v.section.heading)
+    return None
 
 
 @dataclass
@@ -190,6 +227,10 @@ class _RuleRun:
             self.ctx.tolerance = n.ROUNDING
         if verdict.evidence.expression is None:
             verdict.evidence.expression = st.source
+        if verdict.location is None:
+            # a yes/no assertion (not is_zero(m.x), a text comparison) carries no place of its own:
+            # report it where the instance's prose match or row is
+            verdict.location = instance_location(env)
         if verdict.status == "fail" and verdict.assumed:
             # §2.0-6: a blank may be 0 only if the identity then holds; otherwise we cannot tell
             state.statuses.append("insufficient_data")
@@ -214,7 +255,7 @@ class _RuleRun:
         r = self.rule
         args = {**verdict.args, **v.args}
         if rounding:
-            template = ROUNDING_MESSAGE
+            template = verdict.info_message or ROUNDING_MESSAGE
             severity = "info"
         else:
             template = st.message or r.message
@@ -235,7 +276,7 @@ class _RuleRun:
                 basis=r.basis,
                 rule_version=r.version,
                 kind="rounding" if rounding else "violation",
-                location=v.location or Location(),
+                location=v.location or verdict.location or Location(),
                 evidence=v.evidence,
                 args={**args, **rendered},
                 instance=dict(inst),

@@ -7,7 +7,8 @@ A fragment lists only what a rule reads::
                  "columns": ["预算数/合计", "预算数/因公出国(境)费", ...],
                  "rows": [["10.00", "", ...]],
                  "notes": ["本部门2024年度无…"]}],
-     "sections": [{"heading": "一、收入支出决算总体情况说明", "paragraphs": ["…"]}]}
+     "sections": [{"heading": "一、收入支出决算总体情况说明", "paragraphs": ["…"]}],
+     "toc": ["第一部分 概况", "一、部门主要职责"]}
 
 Columns are header paths joined by "/" (``{"path": …, "no": "1", "lane": 1, "role": "label"}``
 for more); ``"@code"``, ``"@label"`` and ``"@line"`` name the code, label and 行次 columns. A row is
@@ -36,6 +37,7 @@ from linter.model import (
     Section,
     Source,
     Table,
+    TocEntry,
     iter_sections,
 )
 from linter.numbers import code_kind, code_level, parse_amount
@@ -67,7 +69,18 @@ def _from_fragment(data: dict[str, Any]) -> Document:
     for i, t in enumerate(data.get("tables", [])):
         doc.tables.append(_table(t, page=i + 1))
     doc.sections = [_section(s, page=len(doc.tables) + 1) for s in data.get("sections", [])]
+    doc.toc = [_toc_entry(e) for e in data.get("toc", [])]
     return doc
+
+
+def _toc_entry(e: Any) -> TocEntry:
+    """A TOC line: its text (level 1 for 第X部分, else 2) or ``{"text", "level", "page"}``."""
+    if isinstance(e, str):
+        return TocEntry(e, 1 if e.strip().startswith("第") else 2, 1)
+    if isinstance(e, dict) and "text" in e:
+        text = str(e["text"])
+        return TocEntry(text, int(e.get("level", 1 if text.strip().startswith("第") else 2)), int(e.get("page", 1)))
+    raise FragmentError(f"toc: expected a text or {{'text', 'level'}}, got {e!r}")
 
 
 def _column(spec: Any, index: int) -> Column:
@@ -205,11 +218,14 @@ def _section_level(number: str | None) -> int:
 
 def apply_patches(doc: Document, patches: list[dict[str, Any]]) -> Document:
     """Edit a copy: ``{"table", "row": {code|label|index, lane}, "column": "决算数/合计", "text"}``
-    sets a cell; ``{"section", "old", "new"}`` rewrites prose; ``{"drop_table": key}`` removes a table."""
+    sets a cell; ``{"section", "old", "new"}`` rewrites prose; ``{"drop_table": key}`` removes a table;
+    ``{"drop_section": heading}`` removes a section (with its subsections)."""
     doc = copy.deepcopy(doc)
     for p in patches:
         if "drop_table" in p:
             doc.tables = [t for t in doc.tables if t.key != p["drop_table"]]
+        elif "drop_section" in p:
+            _drop_section(doc, p["drop_section"])
         elif "table" in p:
             _patch_cell(doc, p)
         elif "section" in p:
@@ -217,6 +233,25 @@ def apply_patches(doc: Document, patches: list[dict[str, Any]]) -> Document:
         else:
             raise FragmentError(f"unknown patch {p!r}")
     return doc
+
+
+def _drop_section(doc: Document, heading: str) -> None:
+    want = normalise_prose(heading)
+
+    def keep(sections: list[Section]) -> tuple[list[Section], bool]:
+        out, hit = [], False
+        for s in sections:
+            if normalise_prose(s.heading) == want:
+                hit = True
+                continue
+            s.children, sub = keep(s.children)
+            hit = hit or sub
+            out.append(s)
+        return out, hit
+
+    doc.sections, found = keep(doc.sections)
+    if not found:
+        raise FragmentError(f"patch: no section {heading!r}")
 
 
 def _patch_cell(doc: Document, p: dict[str, Any]) -> None:

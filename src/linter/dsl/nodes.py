@@ -186,6 +186,8 @@ class Rule:
     profiles: tuple[str, ...] = ()
     blank: str = "insufficient"
     status: str = "approved"
+    example: str | None = None  # a defect the rule finds, for `explain`
+    fix: str | None = None  # how to put it right, for `explain`
     body: tuple[Statement, ...] = ()
     pos: Pos = NOWHERE
     file: Path | None = None

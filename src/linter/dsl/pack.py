@@ -69,7 +69,7 @@ def _parse_all(paths: Iterable[Path]) -> tuple[list[tuple[Path, list[n.RuleFile]
 def check_paths(paths: Iterable[Path | str]) -> list[Diagnostic]:
     """Parse and check rule files without raising: every diagnostic, errors and warnings."""
     parsed, diags = _parse_all(Path(p) for p in paths)
-    return diags + check_files([f for _, files in parsed for f in files])
+    return diags + check_files([f for _, files in parsed for f in files], [files for _, files in parsed])
 
 
 def load_packs(paths: Iterable[Path | str]) -> list[RulePack]:
@@ -79,7 +79,7 @@ def load_packs(paths: Iterable[Path | str]) -> list[RulePack]:
     """
     parsed, diags = _parse_all(Path(p) for p in paths)
     all_files = [f for _, files in parsed for f in files]
-    diags += check_files(all_files)
+    diags += check_files(all_files, [files for _, files in parsed])  # one pack declaration per pack
     errors = [d for d in diags if d.level == "error"]
     if errors:
         raise DslError(errors)

@@ -135,6 +135,12 @@ class _Build(Transformer[Token, Any]):
     def meta_status(self, meta: Any, ch: list[Token]) -> tuple[str, Any, n.Pos]:
         return ("status", str(ch[0]), _pos(meta))
 
+    def meta_example(self, meta: Any, ch: list[Token]) -> tuple[str, Any, n.Pos]:
+        return ("example", _unquote(ch[0]), _pos(meta))
+
+    def meta_fix(self, meta: Any, ch: list[Token]) -> tuple[str, Any, n.Pos]:
+        return ("fix", _unquote(ch[0]), _pos(meta))
+
     # -- statements
     def for_stmt(self, meta: Any, ch: list[Any]) -> n.For:
         return n.For(tuple(str(t) for t in ch[:-1]), ch[-1], _pos(meta))

@@ -118,7 +118,7 @@ def apply_policy(value: Any, policy: str) -> Any:
 
 def capture_quantity(c: Capture) -> Quantity | Blank:
     """A captured number with its printed precision. A year (2024年) is never an amount."""
-    loc = Location(page=c.sentence.page, section=c.sentence.location.section, text=c.sentence.text)
+    loc = c.sentence.location  # the sentence's paragraph: page, bbox, section and text
     if c.text is None or not c.text.strip():
         return Blank(Ref(c.name, c.text, None, location=loc))
     text = c.text.strip()

@@ -61,3 +61,18 @@ def normalise_label(text: str | None) -> str:
     t = _SPACES.sub("", t)
     t = strip_enumerator(t)
     return "".join(ch for ch in t if not unicodedata.category(ch).startswith(("P", "S", "Z"))).lower()
+
+
+_NUMBER_PREFIX = re.compile(
+    r"^\s*(第[一二三四五六七八九十百]+部分|[一二三四五六七八九十百]+(?=、)|[（(][一二三四五六七八九十百\d]+[)）]|\d+(?=[.、．](?!\d)))"
+    r"[、.．]?\s*"
+)
+
+
+def split_number(heading: str) -> tuple[str, str]:
+    """``"十一、其他重要事项说明"`` → ("十一", "其他重要事项说明"); ("", heading) when it is not numbered."""
+    t = unicodedata.normalize("NFKC", heading).strip()
+    m = _NUMBER_PREFIX.match(t)
+    if m is None:
+        return "", t
+    return m.group(1), t[m.end() :].strip()

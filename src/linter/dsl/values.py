@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 from linter.findings import Evidence, Location, Operand
-from linter.model import Column, Paragraph, Row, Section, Table
+from linter.model import Column, Paragraph, Row, Section, Table, TocEntry
 from linter.numbers import decimals_of
 
 MAX_REFS = 64  # evidence lists at most this many printed operands per value
@@ -174,6 +174,14 @@ class ColumnV:
 
 
 @dataclass(frozen=True)
+class TocV:
+    """An entry of the table of contents (目录), ``index`` its position in it."""
+
+    entry: TocEntry
+    index: int
+
+
+@dataclass(frozen=True)
 class Sentence:
     text: str  # normalised prose
     section: Section | None
@@ -226,6 +234,7 @@ class Verdict:
     assumed: bool = False  # a blank assumed 0 took part: a failure is inconclusive
     violations: list[Violation] = field(default_factory=list)
     args: dict[str, str] = field(default_factory=dict)
+    info_message: str | None = None  # the message of a "rounding" verdict, when not the 尾数差异 one
 
     @property
     def holds(self) -> bool:
@@ -255,7 +264,10 @@ def describe(value: object) -> str:
     if isinstance(value, ColumnV):
         return "/".join(_dedupe(value.column.path)) or f"第{value.column.index + 1}列"
     if isinstance(value, TableV):
-        return value.table.number or value.table.key or value.table.title
+        # a table without a printed number (Shanghai: 表一…) is named by its title, not its catalogue key
+        return value.table.number or value.table.title or value.table.key or ""
+    if isinstance(value, TocV):
+        return value.entry.text
     if isinstance(value, Sentence):
         return value.text
     if isinstance(value, Scope):

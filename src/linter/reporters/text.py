@@ -87,4 +87,9 @@ def summary_line(run: RunResult) -> str:
     )
     if not_checked:
         line += f"；未检查 {not_checked} 个文件"
+    if run.baseline is not None:
+        baselined = sum(fr.baselined for fr in run.files)
+        line += f"；基线已接受 {baselined} 个"
+        if run.baseline_stale:
+            line += f"，基线中 {run.baseline_stale} 条已不再出现（可重新生成基线）"
     return line

@@ -4,20 +4,37 @@ We drive ``PDFPageAggregator(laparams=None)`` ourselves: pdfminer's layout
 analysis is slower and glues table cells across rules (docs/pdf-parsing.md,
 pitfalls 5 and 13). Coordinates are converted to a top-left origin
 (``top`` grows downwards), as a reader sees the page.
+
+Hostile input is bounded here (:class:`linter.guard.Limits`): a stream may not
+decompress beyond ``max_stream`` bytes, a document may not have more than
+``max_pages`` pages nor a page more than ``max_page_objects`` objects, and a
+reference loop (``4 0 obj 4 0 R endobj``) is refused at once instead of hanging
+pdfminer's ``resolve1``. Each limit raises an :class:`InputError` naming it.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from pdfminer import pdftypes
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
+from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect
+from pdfminer.lzw import LZWDecoder
+from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+
+from linter.errors import InputError
+from linter.guard import Limits, MiB
 
 RULE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a ruling (Word draws borders so)
 _BOLD_NAME = re.compile(r"bold|black|heavy", re.IGNORECASE)
@@ -80,24 +97,208 @@ class Page:
     height: float
     chars: list[Char] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    images: int = 0  # images drawn on the page (a scanned page is one image and no text)
 
     def lines(self, chars: list[Char] | None = None, split_gap: float = 1.5) -> list[TextLine]:
         return build_lines(self.chars if chars is None else chars, split_gap=split_gap)
 
 
+# --- limits on hostile input ------------------------------------------------------------------------------------
+
+_STREAM_LIMIT: ContextVar[int] = ContextVar("fiscal_lint_stream_limit", default=Limits().max_stream)
+
+
+def stream_too_large(limit: int) -> InputError:
+    mb = limit / MiB
+    return InputError(
+        "stream_too_large",
+        f"PDF 中有数据流解压后超过 {mb:g} MB（可能是压缩炸弹），已停止读取",
+        f"a PDF stream decompresses to more than {mb:g} MB (a compression bomb?); reading stopped",
+    )
+
+
+def reference_loop(objid: int) -> InputError:
+    return InputError(
+        "reference_loop",
+        f"PDF 对象引用自身形成循环（对象 {objid}），无法读取",
+        f"the PDF has a reference loop (object {objid}) and cannot be read",
+    )
+
+
+class _BoundedDecompressor:
+    """A ``zlib.decompressobj`` that refuses to produce more than the stream limit in total."""
+
+    def __init__(self, inner: Any, limit: int) -> None:
+        self._inner, self._limit, self._total = inner, limit, 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        room = self._limit + 1 - self._total
+        out: bytes = self._inner.decompress(data, room if max_length <= 0 else min(room, max_length))
+        self._total += len(out)
+        if self._total > self._limit:
+            raise stream_too_large(self._limit)
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class _BoundedZlib:
+    """Stands in for the ``zlib`` module inside ``pdfminer.pdftypes``: Flate output is capped at the limit."""
+
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+
+    @staticmethod
+    def decompress(data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = zlib.DEF_BUF_SIZE) -> bytes:
+        limit = _STREAM_LIMIT.get()
+        d = zlib.decompressobj(wbits)
+        out = d.decompress(data, limit + 1)
+        if len(out) > limit:
+            raise stream_too_large(limit)
+        if not d.eof:  # the same verdict zlib.decompress gives, so pdfminer's repair path still runs
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return out
+
+    @staticmethod
+    def decompressobj(*args: Any, **kwargs: Any) -> _BoundedDecompressor:
+        return _BoundedDecompressor(zlib.decompressobj(*args, **kwargs), _STREAM_LIMIT.get())
+
+
+def _decompress_corrupted(data: bytes) -> bytes:
+    """pdfminer's salvage of a Flate stream with a bad checksum, in linear time and under the limit.
+
+    pdfminer feeds the stream one byte at a time and concatenates ``bytes`` (quadratic: a damaged
+    1 MB content stream takes hours). Here the stream is fed in blocks; only the block that fails
+    is replayed byte by byte to salvage what precedes the damage. As in pdfminer, damage before
+    the last three bytes (the Adler-32 checksum) is an error, after them it is tolerated.
+    """
+    d = _BoundedZlib.decompressobj()
+    parts: list[bytes] = []
+    block = 4096
+    for start in range(0, len(data), block):
+        chunk = data[start : start + block]
+        saved = d.copy()
+        try:
+            parts.append(d.decompress(chunk))
+            continue
+        except zlib.error:
+            d = saved
+        for i in range(len(chunk)):
+            try:
+                parts.append(d.decompress(chunk[i : i + 1]))
+            except zlib.error:
+                if start + i < len(data) - 3:
+                    raise
+                return b"".join(parts)
+    return b"".join(parts)
+
+
+def _lzwdecode(data: bytes) -> bytes:
+    limit, total, parts = _STREAM_LIMIT.get(), 0, []
+    for part in LZWDecoder(io.BytesIO(data)).run():
+        total += len(part)
+        if total > limit:
+            raise stream_too_large(limit)
+        parts.append(part)
+    return b"".join(parts)
+
+
+_original_decode = pdftypes.PDFStream.decode
+_original_resolve = pdftypes.PDFObjRef.resolve
+
+
+def _decode(self: pdftypes.PDFStream) -> None:
+    """Every filter's output is checked (run-length and the rest expand too); Flate and LZW stop early."""
+    _original_decode(self)
+    limit = _STREAM_LIMIT.get()
+    if self.data is not None and len(self.data) > limit:
+        self.data = None
+        raise stream_too_large(limit)
+
+
+def _resolve(self: pdftypes.PDFObjRef, default: object = None) -> Any:
+    """Follow a chain of references (``4 0 obj 5 0 R``) to its end; a chain that comes back is a loop.
+
+    pdfminer's ``resolve1`` loops ``while isinstance(x, PDFObjRef)`` and never ends on a self-reference.
+    """
+    obj = _original_resolve(self, default)
+    if isinstance(obj, pdftypes.PDFObjRef):
+        seen = {self.objid}
+        while isinstance(obj, pdftypes.PDFObjRef):
+            if obj.objid in seen:
+                raise reference_loop(obj.objid)
+            seen.add(obj.objid)
+            obj = _original_resolve(obj, default)
+    return obj
+
+
+def _install() -> None:
+    """Bound pdfminer's decoders once per process; the limit in force is the one :func:`limited` sets."""
+    if getattr(pdftypes, "_fiscal_lint_guarded", False):
+        return
+    pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+    pdftypes.decompress_corrupted = _decompress_corrupted
+    pdftypes.lzwdecode = _lzwdecode
+    pdftypes.PDFStream.decode = _decode  # type: ignore[method-assign]
+    pdftypes.PDFObjRef.resolve = _resolve  # type: ignore[method-assign]
+    pdftypes._fiscal_lint_guarded = True  # type: ignore[attr-defined]
+
+
+_install()
+
+
+@contextmanager
+def limited(limits: Limits) -> Iterator[None]:
+    """Run pdfminer under ``limits.max_stream`` (the other limits are passed to :func:`iter_document_pages`)."""
+    token = _STREAM_LIMIT.set(limits.max_stream)
+    try:
+        yield
+    finally:
+        _STREAM_LIMIT.reset(token)
+
+
 class _Aggregator(PDFPageAggregator):
-    """Keeps the text render mode on each LTChar: ONLYOFFICE draws bold headings as "2 Tr"."""
+    """Keeps the text render mode on each LTChar (ONLYOFFICE draws bold headings as "2 Tr") and counts
+    the objects of the page, refusing a page with more than ``max_objects``."""
 
     render_mode = 0
+
+    def __init__(self, rsrcmgr: PDFResourceManager, max_objects: int) -> None:
+        super().__init__(rsrcmgr, laparams=None)
+        self.max_objects = max_objects
+        self.objects = 0
+
+    def _count(self, n: int) -> None:
+        self.objects += n
+        if self.objects > self.max_objects:
+            raise InputError(
+                "too_many_objects",
+                f"第 {self.pageno} 页的对象超过 {self.max_objects} 个，已停止读取",
+                f"page {self.pageno} has more than {self.max_objects} objects; reading stopped",
+            )
+
+    def begin_page(self, page, ctm):
+        self.objects = 0
+        super().begin_page(page, ctm)
 
     def render_string(self, textstate, seq, ncs, graphicstate):
         self.render_mode = textstate.render
         super().render_string(textstate, seq, ncs, graphicstate)
 
     def render_char(self, *args, **kwargs):
+        self._count(1)
         adv = super().render_char(*args, **kwargs)
         self.cur_item._objs[-1].render_mode = self.render_mode
         return adv
+
+    def paint_path(self, gstate, stroke, fill, evenodd, path):
+        self._count(max(1, sum(1 for seg in path if seg[:1] == ("m",))))  # one object per subpath at most
+        super().paint_path(gstate, stroke, fill, evenodd, path)
+
+    def render_image(self, name, stream):
+        self._count(1)
+        super().render_image(name, stream)
 
 
 def _is_bold(obj: LTChar) -> bool:
@@ -105,12 +306,45 @@ def _is_bold(obj: LTChar) -> bool:
     return getattr(obj, "render_mode", 0) == _FILL_STROKE or bool(_BOLD_NAME.search(name))
 
 
-def iter_pages(fp: BinaryIO, password: str = "", maxpages: int = 0) -> Iterator[Page]:
+def iter_pages(fp: BinaryIO, password: str = "", maxpages: int = 0, limits: Limits | None = None) -> Iterator[Page]:
     """Yield every page of the PDF in ``fp`` as raw characters and rulings."""
+    limits = limits or Limits()
+    with limited(limits):
+        doc = PDFDocument(PDFParser(fp), password=password)
+        for number, page in enumerate(iter_document_pages(doc, limits), start=1):
+            yield page
+            if maxpages and number >= maxpages:
+                break
+
+
+def declared_page_count(doc: PDFDocument) -> int | None:
+    """The page tree's /Count, when the catalogue has a page tree with a count."""
+    tree = pdftypes.resolve1(doc.catalog.get("Pages"))
+    count = pdftypes.resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
+def too_many_pages(limit: int) -> InputError:
+    return InputError(
+        "too_many_pages",
+        f"PDF 页数超过 {limit} 页的上限，未读取",
+        f"the PDF has more than {limit} pages (the limit); not read",
+    )
+
+
+def iter_document_pages(doc: PDFDocument, limits: Limits | None = None) -> Iterator[Page]:
+    """The pages of an opened document, under ``limits`` (call inside :func:`limited` for the stream limit)."""
+    limits = limits or Limits()
+    declared = declared_page_count(doc)
+    if declared is not None and declared > limits.max_pages:
+        raise too_many_pages(limits.max_pages)
     rsrc = PDFResourceManager(caching=True)
-    device = _Aggregator(rsrc, laparams=None)
+    device = _Aggregator(rsrc, limits.max_page_objects)
     interpreter = PDFPageInterpreter(rsrc, device)
-    for number, pdfpage in enumerate(PDFPage.get_pages(fp, password=password, maxpages=maxpages), start=1):
+    for number, pdfpage in enumerate(PDFPage.create_pages(doc), start=1):
+        if number > limits.max_pages:
+            raise too_many_pages(limits.max_pages)
+        device.pageno = number
         interpreter.process_page(pdfpage)
         layout = device.get_result()
         x0, y0, x1, y1 = layout.bbox
@@ -132,6 +366,8 @@ def _collect(container, page: Page, ytop: float) -> None:
             )
         elif isinstance(obj, LTFigure):
             _collect(obj, page, ytop)
+        elif isinstance(obj, LTImage):
+            page.images += 1
         elif isinstance(obj, LTLine | LTRect):
             w, h = obj.x1 - obj.x0, obj.y1 - obj.y0
             if isinstance(obj, LTLine) or min(w, h) <= RULE_MAX_THICKNESS:

@@ -1,0 +1,211 @@
+"""A content-addressed cache of parsed models and of rule results, so an unchanged report re-checks at once.
+
+Two kinds of entry, each a JSON file written atomically (temporary file + rename, so a reader
+never sees half an entry and two workers writing the same entry do no harm):
+
+``models/<key>.json``
+    the document model of a report. The key hashes the file's bytes (sha256) together with
+    :func:`code_version`: fiscal-lint's version, the document schema version, a hash of the
+    package's own source (parser, model, catalogue…), pdfminer's version and every plugin's
+    name and version. A parser change therefore never serves a stale model. Only a successful,
+    schema-valid parse is stored: a failure is never cached.
+``results/<key>.json``
+    the rule outcomes for a model. The key adds the rule packs' content, the selected rules and
+    the template profile.
+
+A corrupt or unreadable entry counts as a miss (and is removed). ``--no-cache`` bypasses both
+reading and writing. Nothing is ever evicted: delete the folder to reclaim the space.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from linter.findings import EvaluationResult, Evidence, Finding, Location, Operand, Outcome, RuleError
+from linter.model import SCHEMA_VERSION, Document
+
+CACHE_LAYOUT = "v1"
+
+
+@lru_cache(maxsize=1)
+def _source_digest() -> str:
+    """sha256 over the package's own code and data files (a few ms; once per process)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".lark", ".json") and "__pycache__" not in path.parts and path.is_file():
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _pdfminer_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pdfminer.six")
+    except Exception:  # noqa: BLE001 - not installed, or unusual metadata: still a usable key
+        return "?"
+
+
+def code_version(plugins: Iterable[tuple[str, str | None]] = ()) -> str:
+    """Everything besides the file's bytes that decides what the parser produces."""
+    from linter import __version__
+
+    parts = {
+        "tool": __version__,
+        "schema": SCHEMA_VERSION,
+        "source": _source_digest(),
+        "pdfminer": _pdfminer_version(),
+        "python": f"{sys.version_info.major}.{sys.version_info.minor}",
+        "plugins": sorted([name, version or ""] for name, version in plugins),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def plugin_versions(pm: Any) -> list[tuple[str, str | None]]:
+    """(name, version) of every registered plugin; entry-point plugins carry their distribution's version."""
+    sources = getattr(pm, "sources", {}) or {}
+    out = []
+    for name, _plugin in pm.list_name_plugin():
+        src = sources.get(name)
+        out.append((name, getattr(src, "version", None)))
+    return sorted(out, key=lambda t: (t[0], t[1] or ""))
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+class Cache:
+    def __init__(self, root: Path):
+        self.root = root
+        self.dir = root / CACHE_LAYOUT
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.dir / kind / key[:2] / f"{key}.json"
+
+    def _read(self, kind: str, key: str) -> Any:
+        path = self._path(kind, key)
+        try:
+            data = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            _unlink(path)
+            return None
+        if not isinstance(data, dict) or data.get("key") != key:
+            _unlink(path)
+            return None
+        return data
+
+    def _write(self, kind: str, key: str, payload: dict[str, Any]) -> None:
+        path = self._path(kind, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"key": key, **payload}, ensure_ascii=False, separators=(",", ":")),
+                           encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:  # a read-only or full cache folder slows the run down; it does not fail it
+            pass
+
+    # -- models --------------------------------------------------------------------------------
+    def get_model(self, key: str) -> Document | None:
+        data = self._read("models", key)
+        if data is None:
+            return None
+        try:
+            return Document.from_dict(data["model"])
+        except (KeyError, TypeError, ValueError):
+            _unlink(self._path("models", key))
+            return None
+
+    def put_model(self, key: str, document: Document) -> None:
+        self._write("models", key, {"model": document.to_dict()})
+
+    # -- results -------------------------------------------------------------------------------
+    def get_result(self, key: str) -> tuple[dict[str, Any], EvaluationResult] | None:
+        data = self._read("results", key)
+        if data is None:
+            return None
+        try:
+            return dict(data["info"]), result_from_dict(data["result"])
+        except (KeyError, TypeError, ValueError):
+            _unlink(self._path("results", key))
+            return None
+
+    def put_result(self, key: str, info: dict[str, Any], result: EvaluationResult) -> None:
+        self._write("results", key, {"info": info, "result": result.to_dict()})
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+# ---- findings back from their dict form ------------------------------------------------------
+
+
+def _tuple(v: Any) -> Any:
+    return tuple(v) if v is not None else None
+
+
+def location_from_dict(d: dict[str, Any]) -> Location:
+    d = dict(d)
+    if d.get("bbox") is not None:
+        d["bbox"] = tuple(d["bbox"])
+    return Location(**d)
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    ev = dict(d.get("evidence") or {})
+    operands = [
+        Operand(
+            name=o["name"],
+            text=o.get("text"),
+            value=o.get("value"),
+            interval=_tuple(o.get("interval")),
+            location=location_from_dict(o["location"]) if o.get("location") is not None else None,
+            note=o.get("note"),
+        )
+        for o in ev.pop("operands", [])
+    ]
+    for k in ("lhs_interval", "rhs_interval"):
+        if ev.get(k) is not None:
+            ev[k] = tuple(ev[k])
+    return Finding(
+        rule_id=d["rule_id"],
+        severity=d["severity"],
+        message=d["message"],
+        title=d["title"],
+        category=d.get("category"),
+        basis=d.get("basis"),
+        rule_version=d.get("rule_version"),
+        kind=d.get("kind", "violation"),
+        location=location_from_dict(d.get("location") or {}),
+        evidence=Evidence(**ev, operands=operands),
+        args=dict(d.get("args") or {}),
+        instance=dict(d.get("instance") or {}),
+    )
+
+
+def result_from_dict(d: dict[str, Any]) -> EvaluationResult:
+    return EvaluationResult(
+        findings=[finding_from_dict(f) for f in d.get("findings", [])],
+        outcomes=[
+            Outcome(o["rule_id"], o["status"], dict(o.get("instance") or {}), o.get("reason"), o.get("findings", 0))
+            for o in d.get("outcomes", [])
+        ],
+        errors=[RuleError(**e) for e in d.get("errors", [])],
+    )

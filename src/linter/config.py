@@ -1,0 +1,379 @@
+"""Project configuration: ``[tool.fiscal-lint]`` in ``pyproject.toml`` or a standalone ``fiscal-lint.toml``.
+
+Discovery starts in the current directory and walks up: in each directory ``fiscal-lint.toml``
+(top-level keys) wins over ``pyproject.toml`` (the ``[tool.fiscal-lint]`` table); a
+``pyproject.toml`` without that table is passed over. ``--config FILE`` names the file and
+``--isolated`` ignores every file. Values come from, in increasing precedence: the defaults,
+the file, the command line. :attr:`Config.sources` says where each value came from
+(``fiscal-lint config`` prints it).
+
+An unknown key or a value of the wrong type is a :class:`ConfigError` (exit code 2), with a
+suggestion for a misspelt key. Keys are written in kebab-case (``fail-on``); ``fail_on`` is
+accepted as the same key.
+
+Rule selection works on rule-id prefixes by dotted segment: ``FL.I`` covers ``FL.I.11`` and
+``FL.I.05`` but ``FL.I.1`` does not cover ``FL.I.11``; ``ALL`` covers every rule. When both
+``select`` and ``ignore`` cover a rule, the longer (more specific) prefix decides, and ``ignore``
+wins a tie. ``severity`` maps a rule id or prefix to ``error`` / ``warning`` / ``info``; the most
+specific entry applies.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "fiscal-lint.toml"
+PYPROJECT = "pyproject.toml"
+TOOL_TABLE = "fiscal-lint"
+CACHE_ENV = "FISCAL_LINT_CACHE_DIR"
+
+SEVERITY_LEVELS = ("error", "warning", "info")
+FAIL_LEVELS = ("error", "warning", "info", "never")
+
+DEFAULT_SOURCE = "默认 / default"
+CLI_SOURCE = "命令行 / command line"
+
+
+class ConfigError(Exception):
+    """A configuration the run cannot use. ``str(exc)`` is one line, Chinese then English."""
+
+    def __init__(self, zh: str, en: str, file: Path | None = None):
+        where = f"{file}: " if file else ""
+        super().__init__(f"{where}{zh} / {en}")
+        self.file = file
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    kind: str  # "str-list" | "path-list" | "bool" | "str" | "path" | "int" | "float" | "severity-map" | "choice"
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+KEYS: tuple[Key, ...] = (
+    Key("select", "str-list", [], "只检查这些规则编号前缀（默认全部） / rule-id prefixes to check (default: all)"),
+    Key("ignore", "str-list", [], "不检查这些规则编号前缀 / rule-id prefixes not to check"),
+    Key("severity", "severity-map", {}, "按规则编号（或前缀）改变级别 / severity per rule id or prefix"),
+    Key("rules", "path-list", [], "额外的规则包（目录或 .rules 文件） / extra rule packs (folders or .rules files)"),
+    Key("default-rules", "bool", True, "使用内置与插件提供的规则包 / use the built-in and plugin rule packs"),
+    Key("profile", "str", "auto", "模板（hubei、shanghai、jiangsu…；auto 为自动识别） / template profile (auto: detect)"),
+    Key("fail-on", "choice", "warning", "达到该级别即以 1 退出 / exit 1 at this severity or above", FAIL_LEVELS),
+    Key("disable-plugins", "str-list", [], "停用的插件 / plugins to disable"),
+    Key("baseline", "path", None, "基线文件：只报告其中没有的问题 / baseline file: report only new findings"),
+    Key("log", "path", None, "追加写入的合规日志（JSON Lines） / compliance log appended to (JSON Lines)"),
+    Key("cache", "bool", True, "缓存解析结果（按内容哈希） / cache parsed reports by content hash"),
+    Key("cache-dir", "path", None, f"缓存目录（默认：用户缓存目录，或 {CACHE_ENV}） / cache folder"),
+    Key("jobs", "int", 1, "并行的工作进程数（0 为 CPU 数） / worker processes (0: one per CPU)"),
+    Key("timeout", "float", 120.0, "每个文件的时限（秒），0 表示不限、不用子进程 / per-file time limit, 0 = none"),
+    Key("max-memory", "int", 2048, "每个文件的内存上限（MB） / per-file memory limit (MB)"),
+)
+KEY_BY_NAME = {k.name: k for k in KEYS}
+
+
+@dataclass
+class Config:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    rules: list[Path] = field(default_factory=list)
+    default_rules: bool = True
+    profile: str = "auto"
+    fail_on: str = "warning"
+    disable_plugins: list[str] = field(default_factory=list)
+    baseline: Path | None = None
+    log: Path | None = None
+    cache: bool = True
+    cache_dir: Path | None = None
+    jobs: int = 1
+    timeout: float = 120.0
+    max_memory: int = 2048
+    file: Path | None = None  # the file the values were read from
+    sources: dict[str, str] = field(default_factory=dict)  # key → where its value came from
+
+    # -- values ------------------------------------------------------------------------------
+    def get(self, key: str) -> Any:
+        return getattr(self, _attr(key))
+
+    def set(self, key: str, value: Any, source: str) -> None:
+        setattr(self, _attr(key), value)
+        self.sources[key] = source
+
+    def source(self, key: str) -> str:
+        return self.sources.get(key, DEFAULT_SOURCE)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The effective values as JSON-ready data (paths as strings), in key order."""
+        return {k.name: _jsonable(self.get(k.name)) for k in KEYS}
+
+    def digest(self) -> str:
+        """sha256 of the effective configuration (for the compliance log)."""
+        data = json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+    def effective_cache_dir(self) -> Path:
+        if self.cache_dir is not None:
+            return self.cache_dir
+        env = os.environ.get(CACHE_ENV)
+        return Path(env) if env else default_cache_dir()
+
+    # -- rule selection ----------------------------------------------------------------------
+    def selects(self, rule_id: str) -> bool:
+        chosen = _longest(self.select, rule_id) if self.select else 0
+        if chosen < 0:
+            return False
+        ignored = _longest(self.ignore, rule_id)
+        return not (ignored >= 0 and ignored >= chosen)
+
+    def severity_of(self, rule_id: str, default: str) -> str:
+        best, level = -1, default
+        for prefix, value in self.severity.items():
+            n = _match_len(prefix, rule_id)
+            if n > best:
+                best, level = n, value
+        return level
+
+    def unused_prefixes(self, rule_ids: Iterable[str]) -> list[str]:
+        """``select`` / ``ignore`` / ``severity`` entries that cover none of ``rule_ids`` (likely typos)."""
+        ids = list(rule_ids)
+        out = []
+        for key, prefixes in (("select", self.select), ("ignore", self.ignore), ("severity", list(self.severity))):
+            for p in prefixes:
+                if not any(_match_len(p, rid) >= 0 for rid in ids):
+                    out.append(f"{key}: {p}")
+        return out
+
+
+def _attr(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _match_len(prefix: str, rule_id: str) -> int:
+    """How specific ``prefix`` is for ``rule_id`` (its length), or -1 when it does not cover it."""
+    p = prefix.rstrip(".")
+    if p == "ALL":
+        return 0
+    if rule_id == p or rule_id.startswith(p + "."):
+        return len(p)
+    return -1
+
+
+def _longest(prefixes: list[str], rule_id: str) -> int:
+    return max((_match_len(p, rule_id) for p in prefixes), default=-1)
+
+
+def default_cache_dir() -> Path:
+    """The user cache folder: ``$XDG_CACHE_HOME/fiscal-lint`` or ``~/.cache/fiscal-lint`` (per-OS on macOS/Windows)."""
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "fiscal-lint" / "Cache"
+    if os.uname().sysname == "Darwin":
+        return Path.home() / "Library" / "Caches" / "fiscal-lint"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "fiscal-lint"
+
+
+# ---- finding and reading the file ------------------------------------------------------------
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """The nearest ``fiscal-lint.toml``, or ``pyproject.toml`` with a ``[tool.fiscal-lint]`` table, upwards."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        standalone = folder / CONFIG_FILE
+        if standalone.is_file():
+            return standalone
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue  # not ours to judge unless it is the one we read
+            if TOOL_TABLE in data.get("tool", {}):
+                return pyproject
+    return None
+
+
+def read_table(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("配置文件不存在", "no such configuration file", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"无法读取配置文件：{exc}", f"cannot read the configuration file: {exc}", path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"TOML 语法错误：{exc}", f"TOML syntax error: {exc}", path) from None
+    if path.name == PYPROJECT:
+        table = data.get("tool", {}).get(TOOL_TABLE, {})
+        if not isinstance(table, dict):
+            raise ConfigError("[tool.fiscal-lint] 必须是表", "[tool.fiscal-lint] must be a table", path)
+        return table
+    return data
+
+
+def describe_file(path: Path) -> str:
+    return f"{path} [tool.{TOOL_TABLE}]" if path.name == PYPROJECT else str(path)
+
+
+def load_config(path: Path | None = None, *, isolated: bool = False, start: Path | None = None) -> Config:
+    """The configuration from ``path``, or the one discovered from ``start`` (default: the current folder)."""
+    config = Config()
+    if isolated:
+        return config
+    file = path if path is not None else find_config_file(start)
+    if file is None:
+        return config
+    table = read_table(file)
+    config.file = file.resolve()
+    where = describe_file(file)
+    base = config.file.parent
+    for raw_key, raw_value in table.items():
+        key = raw_key.replace("_", "-")
+        spec = KEY_BY_NAME.get(key)
+        if spec is None:
+            close = difflib.get_close_matches(key, list(KEY_BY_NAME), n=1)
+            hint_zh, hint_en = (f"，是不是 {close[0]}？", f"; did you mean {close[0]!r}?") if close else ("", "")
+            known = ", ".join(KEY_BY_NAME)
+            raise ConfigError(
+                f"未知的配置项 {raw_key!r}{hint_zh}（可用：{known}）",
+                f"unknown configuration key {raw_key!r}{hint_en} (known keys: {known})",
+                file,
+            )
+        config.set(key, coerce(spec, raw_value, base, file), where)
+    return config
+
+
+def coerce(spec: Key, value: Any, base: Path, file: Path | None = None) -> Any:
+    """Check the type of one value; relative paths are taken from ``base``."""
+
+    def bad(expected_zh: str, expected_en: str) -> ConfigError:
+        return ConfigError(
+            f"{spec.name} 应为{expected_zh}，而不是 {value!r}",
+            f"{spec.name} must be {expected_en}, not {value!r}",
+            file,
+        )
+
+    kind = spec.kind
+    if kind in ("str-list", "path-list"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise bad("字符串列表", "a list of strings")
+        return [base / v for v in value] if kind == "path-list" else list(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise bad("true 或 false", "true or false")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise bad("非负整数", "a non-negative integer")
+        return value
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise bad("非负数", "a non-negative number")
+        return float(value)
+    if kind == "str":
+        if not isinstance(value, str) or not value:
+            raise bad("非空字符串", "a non-empty string")
+        return value
+    if kind == "path":
+        if not isinstance(value, str) or not value:
+            raise bad("路径字符串", "a path string")
+        return base / value
+    if kind == "choice":
+        if value not in spec.choices:
+            raise bad(" " + " / ".join(spec.choices) + " 之一", "one of " + ", ".join(spec.choices))
+        return value
+    if kind == "severity-map":
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and k and v in SEVERITY_LEVELS for k, v in value.items()
+        ):
+            raise bad("{规则编号 = \"error|warning|info\"} 表", 'a table of {rule-id = "error|warning|info"}')
+        return dict(value)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def apply_cli(config: Config, overrides: dict[str, Any]) -> Config:
+    """Command-line values (already typed; None = not given) override the file and the defaults."""
+    cwd = Path.cwd()
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        spec = KEY_BY_NAME[key]
+        if spec.kind == "path-list":
+            value = [cwd / Path(v) for v in value]
+        elif spec.kind == "path":
+            value = cwd / Path(value)
+        config.set(key, value, CLI_SOURCE)
+    return config
+
+
+def split_prefixes(values: list[str] | None) -> list[str] | None:
+    """``--select FL.I,FL.X --select FL.W`` → ``["FL.I", "FL.X", "FL.W"]`` (None when not given)."""
+    if values is None:
+        return None
+    return [p.strip() for v in values for p in v.split(",") if p.strip()]
+
+
+# ---- printing --------------------------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k, ensure_ascii=False)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(type(value))
+
+
+def render_toml(config: Config) -> str:
+    """The effective configuration as TOML, each value followed by where it came from."""
+    lines = [f"# 配置文件 / configuration file: {describe_file(config.file) if config.file else '（无 / none）'}"]
+    lines.append(f"# 缓存目录 / cache folder in use: {config.effective_cache_dir()}")
+    lines.append(f"[tool.{TOOL_TABLE}]")
+    rows = []
+    for k in KEYS:
+        value = _jsonable(config.get(k.name))
+        if value is None:
+            rows.append((f"# {k.name} = （未设置 / not set）", config.source(k.name)))
+        else:
+            rows.append((f"{k.name} = {_toml_value(value)}", config.source(k.name)))
+    from rich.cells import cell_len  # display width: a Chinese character takes two columns
+
+    width = max(cell_len(r[0]) for r in rows)
+    lines += [f"{text}{' ' * (width - cell_len(text))}  # {src}" for text, src in rows]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(config: Config) -> str:
+    data = {
+        "file": str(config.file) if config.file else None,
+        "values": {k.name: {"value": _jsonable(config.get(k.name)), "source": config.source(k.name)} for k in KEYS},
+        "sha256": config.digest(),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,108 @@
+"""What every machine-readable format says about a run, built once so the formats agree."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from linter.baseline import fingerprint
+from linter.findings import Finding
+from linter.run import FileResult, RunResult, pack_digest
+
+TOOL_NAME = "fiscal-lint"
+INFORMATION_URI = "https://github.com/fiscal-lint/fiscal-lint"
+LOG_SCHEMA = "fiscal-lint/compliance-log/1"
+
+
+def tool_version() -> str:
+    from linter import __version__
+
+    return __version__
+
+
+def display_path(path: Path) -> str:
+    """The path as the user gave it, with "/" separators (the same on every OS)."""
+    return path.as_posix()
+
+
+def relative_uri(path: Path) -> tuple[str, bool]:
+    """(uri, relative): a percent-encoded path relative to the current folder when the file is inside
+    it (what code-scanning tools expect), else an absolute ``file://`` URI."""
+    resolved = path.resolve()
+    try:
+        rel = resolved.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return resolved.as_uri(), False
+    return quote(rel.as_posix(), safe="/"), True
+
+
+def pack_infos(run: RunResult) -> list[dict[str, Any]]:
+    return [
+        {"name": p.name, "version": p.version, "sha256": pack_digest(p), "rules": len(p.rules)}
+        for p in run.packs
+    ]
+
+
+def config_digest(run: RunResult) -> str | None:
+    return run.config.digest() if run.config is not None else None
+
+
+def python_version() -> str:
+    return platform.python_version()
+
+
+def outcome_of(fr: FileResult) -> str:
+    return "checked" if fr.checked else "not_checked"
+
+
+def reason_of(fr: FileResult) -> dict[str, str] | None:
+    if fr.error is None:
+        return None
+    return {"code": fr.error.reason, "zh": fr.error.zh, "en": fr.error.en}
+
+
+def rule_counts(fr: FileResult) -> dict[str, int]:
+    st = fr.rule_statuses()
+    return {s: st.get(s, 0) for s in ("pass", "fail", "not_applicable", "insufficient_data")}
+
+
+def severity_counts(counter: Any) -> dict[str, int]:
+    return {s: counter.get(s, 0) for s in ("error", "warning", "info")}
+
+
+def document_dict(fr: FileResult) -> dict[str, Any]:
+    """The facts about one report shared by the json and jsonl formats."""
+    info = fr.info
+    return {
+        "path": display_path(fr.path),
+        "sha256": info.sha256 if info else fr.sha256,
+        "pages": info.pages if info else None,
+        "parser": dict(info.parser) if info else None,
+        "metadata": dict(info.metadata) if info else {},
+        "outcome": outcome_of(fr),
+        "reason": reason_of(fr),
+        "rule_counts": rule_counts(fr),
+        "finding_counts": severity_counts(fr.severity_counts()),
+        "baselined": fr.baselined,
+        "rule_errors": [e.to_dict() for e in fr.result.errors],
+    }
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {**f.to_dict(), "fingerprint": fingerprint(f)}
+
+
+def summary_dict(run: RunResult) -> dict[str, Any]:
+    return {
+        "files": len(run.files),
+        "checked": sum(1 for fr in run.files if fr.checked),
+        "not_checked": sum(1 for fr in run.files if not fr.checked),
+        "finding_counts": severity_counts(run.severity_counts()),
+        "rule_counts": dict(run.status_counts()),
+        "rule_errors": sum(len(fr.result.errors) for fr in run.files),
+        "baselined": sum(fr.baselined for fr in run.files),
+        "baseline_stale": run.baseline_stale,
+        "exit_code": run.exit_code,
+    }
