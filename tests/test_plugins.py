@@ -156,6 +156,23 @@ def test_misspelt_hook_cli_one_line_exit_2_and_disable(tmp_path):
     assert row["enabled"] is False and row["distribution"] == "typo-plugin" and row["version"] == "0.1"
 
 
+def test_set_disabled_applies_to_the_process_manager(tmp_path, on_path):
+    """What ``disable-plugins`` in the configuration can use: the rule functions follow the process manager."""
+    from linter.dsl.functions import registry
+    from linter.plugins import set_disabled
+
+    on_path(fake_distribution(tmp_path, "typo-plugin", "typo", "typo_plugin_c", MISSPELT))
+    with pytest.raises(PluginLoadError):
+        default_manager()
+    try:
+        set_disabled(["typo"])
+        assert "typo" in default_manager().disabled
+        assert "sum" in registry()
+        assert default_manager().get_plugin("typo") is None
+    finally:
+        set_disabled([])
+
+
 def test_wrong_hook_argument_fails_at_start_up(tmp_path, on_path):
     source = "from linter import hookimpl\n\n@hookimpl\ndef fiscal_lint_parse_document(path, data, opts):\n    return None\n"
     on_path(fake_distribution(tmp_path, "args-plugin", "args", "args_plugin", source))
@@ -163,6 +180,25 @@ def test_wrong_hook_argument_fails_at_start_up(tmp_path, on_path):
         make_manager()
     assert exc.value.hook == "fiscal_lint_parse_document"
     assert "'opts'" in str(exc.value) and "path, data, options" in str(exc.value)
+
+
+def test_two_distributions_one_plugin_name(tmp_path, on_path):
+    ok = "from linter import hookimpl\n\n@hookimpl\ndef fiscal_lint_parser_formats():\n    return ['.xyz']\n"
+    on_path(fake_distribution(tmp_path / "a", "first-dist", "same", "same_a", ok))
+    on_path(fake_distribution(tmp_path / "b", "second-dist", "same", "same_b", ok))
+    with pytest.raises(PluginLoadError) as exc:
+        make_manager()
+    assert exc.value.plugin_name == "same" and {"first-dist", "second-dist"} <= set(re.findall(r"\w+-dist", str(exc.value)))
+
+
+def test_one_distribution_twice_on_the_path_is_one_plugin(tmp_path, on_path):
+    """E.g. a ``pip install --target`` copy in front of the one in site-packages: the first on sys.path wins."""
+    ok = "from linter import hookimpl\n\n@hookimpl\ndef fiscal_lint_parser_formats():\n    return ['.xyz']\n"
+    on_path(fake_distribution(tmp_path / "old", "twin-dist", "twin", "twin_mod", ok))
+    on_path(fake_distribution(tmp_path / "new", "Twin_Dist", "twin", "twin_mod", ok))
+    pm = make_manager()
+    assert pm.get_plugin("twin") is not None
+    assert Path(pm.sources["twin"].location or "") == tmp_path / "new"
 
 
 def test_plugin_that_cannot_be_imported(tmp_path, on_path):
@@ -177,10 +213,14 @@ def test_two_plugins_defining_one_dsl_function(tmp_path, on_path):
         "from linter import hookimpl\n\ndef f(ctx):\n    return 1\n\n"
         "@hookimpl\ndef fiscal_lint_dsl_functions():\n    return {{'{name}': f}}\n"
     )
-    on_path(fake_distribution(tmp_path, "dsl-dup", "dup", "dsl_dup_plugin", source.format(name="sum")))
+    on_path(fake_distribution(tmp_path / "a", "dsl-dup", "dup", "dsl_dup_plugin", source.format(name="sum")))
     with pytest.raises(PluginLoadError) as exc:
         make_manager()
     assert "'sum'" in str(exc.value) and "linter.dsl.plugin" in str(exc.value)
+    on_path(fake_distribution(tmp_path / "b", "dsl-res", "res", "dsl_res_plugin", source.format(name="exists")))
+    with pytest.raises(PluginLoadError) as exc:
+        make_manager(("dup",))
+    assert exc.value.plugin_name == "res" and "'exists'" in str(exc.value)
 
 
 # ---- fiscal-lint plugins ----------------------------------------------------------------------------------
@@ -267,6 +307,7 @@ def _pack(target: Path) -> Path:
     return target / "fiscal_lint_bureau_example" / "rules"
 
 
+@pytest.mark.slow  # installs the plugin with pip
 def test_bureau_plugin_is_listed_with_version_and_source(bureau_install):
     res = cli("plugins", "--json", paths=(bureau_install,))
     assert res.returncode == 0, res.stderr
@@ -282,6 +323,7 @@ def test_bureau_plugin_is_listed_with_version_and_source(bureau_install):
     assert "bureau-example  1.0.0" in text.stdout
 
 
+@pytest.mark.slow  # installs the plugin with pip
 def test_bureau_pack_tests_pass(bureau_install):
     res = cli("rules", "test", _pack(bureau_install), paths=(bureau_install,))
     assert res.returncode == 0, res.stdout + res.stderr
@@ -291,6 +333,7 @@ def test_bureau_pack_tests_pass(bureau_install):
     assert res.returncode == 2 and "xb_subject_name" in res.stderr
 
 
+@pytest.mark.slow  # installs the plugin with pip
 def test_bureau_rule_fires_in_check(bureau_install, bureau_pdf):
     res = cli("check", bureau_pdf, paths=(bureau_install,))
     assert res.returncode == 1, res.stdout + res.stderr
@@ -302,6 +345,7 @@ def test_bureau_rule_fires_in_check(bureau_install, bureau_pdf):
     assert "XB." not in disabled.stdout
 
 
+@pytest.mark.slow  # installs the plugin with pip
 def test_bureau_rule_through_the_python_api(bureau_install, bureau_pdf, on_path, monkeypatch):
     from linter.dsl import evaluate, load_packs
     from linter.dsl.functions import registry
@@ -314,9 +358,11 @@ def test_bureau_rule_through_the_python_api(bureau_install, bureau_pdf, on_path,
     assert pm.sources["bureau-example"].distribution == "fiscal-lint-bureau-example"
     fn = registry()["xb_subject_name"]
     assert Path(inspect.getfile(fn)).is_relative_to(bureau_install)  # the installed copy, via the entry point
-    packs = load_packs([p for paths in pm.hook.fiscal_lint_rule_packs() for p in paths])
-    assert {p.name for p in packs} >= {"fiscal-lint-bureau-example"}
-    result = evaluate(packs, parse_file(bureau_pdf, pm))
+    hooked = [p for paths in pm.hook.fiscal_lint_rule_packs() for p in paths]
+    assert _pack(bureau_install) in hooked
+    (pack,) = load_packs([p for p in hooked if p.is_relative_to(bureau_install)])  # the plugin's packs only
+    assert (pack.name, pack.version) == ("fiscal-lint-bureau-example", "1.0.0")
+    result = evaluate(pack, parse_file(bureau_pdf, pm))
     names = [f for f in result.findings if f.rule_id == "XB.N.01"]
     assert [(f.args["r.code"], f.args["r.label"], f.args["official"]) for f in names] == [
         ("2013101", "行政运营", "行政运行")

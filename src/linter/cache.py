@@ -12,6 +12,11 @@ never sees half an entry and two workers writing the same entry do no harm):
 ``results/<key>.json``
     the rule outcomes for a model. The key adds the rule packs' content, the selected rules and
     the template profile.
+``rules/<key>.json``
+    the syntax tree of one rule file (parsing the rule language is most of the start-up time of a
+    big pack), keyed by the file's path and text and :func:`code_version`. The tree is stored as
+    plain JSON and rebuilt only from the classes of :mod:`linter.dsl.nodes`: nothing in the cache
+    can run code. The rule checker still runs over every pack on every load.
 
 A corrupt or unreadable entry counts as a miss (and is removed). ``--no-cache`` bypasses both
 reading and writing. Nothing is ever evicted: delete the folder to reclaim the space.
@@ -23,7 +28,9 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +38,7 @@ from typing import Any
 from linter.findings import EvaluationResult, Evidence, Finding, Location, Operand, Outcome, RuleError
 from linter.model import SCHEMA_VERSION, Document
 
-CACHE_LAYOUT = "v1"
+CACHE_LAYOUT = "v1"  # bump when an entry's format changes
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +153,26 @@ class Cache:
     def put_result(self, key: str, info: dict[str, Any], result: EvaluationResult) -> None:
         self._write("results", key, {"info": info, "result": result.to_dict()})
 
+    # -- rule files ----------------------------------------------------------------------------
+    def rule_file_parser(self, code: str) -> Callable[[Path], Any]:
+        """A drop-in for :func:`linter.dsl.parser.parse_file` that answers from the cache."""
+        from linter.dsl.parser import parse_file
+
+        def parse(path: Path) -> Any:
+            source = path.read_bytes()
+            key = digest(str(path), hashlib.sha256(source).hexdigest(), code)
+            data = self._read("rules", key)
+            if data is not None:
+                try:
+                    return decode_node(data["tree"])
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    _unlink(self._path("rules", key))
+            tree = parse_file(path)  # a file with errors raises: never cached
+            self._write("rules", key, {"tree": encode_node(tree)})
+            return tree
+
+        return parse
+
 
 def _unlink(path: Path) -> None:
     try:
@@ -209,3 +236,63 @@ def result_from_dict(d: dict[str, Any]) -> EvaluationResult:
         ],
         errors=[RuleError(**e) for e in d.get("errors", [])],
     )
+
+
+# ---- rule-file syntax trees as JSON ----------------------------------------------------------
+
+
+# A node is a list ``[class name, field values in order]``; other containers are tagged objects.
+
+
+def encode_node(o: Any) -> Any:
+    if o is None or isinstance(o, bool | int | str | float):
+        return o
+    if is_dataclass(o) and not isinstance(o, type) and type(o).__module__ == "linter.dsl.nodes":
+        return [type(o).__name__, *(encode_node(getattr(o, f.name)) for f in fields(o))]
+    if isinstance(o, tuple):
+        return {"t": [encode_node(x) for x in o]}
+    if isinstance(o, list):
+        return {"l": [encode_node(x) for x in o]}
+    if isinstance(o, dict):
+        return {"m": [[encode_node(k), encode_node(v)] for k, v in o.items()]}
+    if isinstance(o, Decimal):
+        return {"d": str(o)}
+    if isinstance(o, Path):
+        return {"p": str(o)}
+    raise TypeError(f"cannot cache a {type(o).__name__} in a rule tree")
+
+
+@lru_cache(maxsize=1)
+def _node_classes() -> dict[str, type]:
+    from linter.dsl import nodes
+
+    return {
+        name: cls for name, cls in vars(nodes).items()
+        if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == nodes.__name__
+    }
+
+
+def decode_node(o: Any) -> Any:
+    classes = _node_classes()
+
+    def dec(o: Any) -> Any:
+        if isinstance(o, list):
+            cls = classes.get(o[0])
+            if cls is None:
+                raise ValueError(f"not a rule-tree node: {o[0]!r}")
+            return cls(*[dec(v) for v in o[1:]])
+        if not isinstance(o, dict):
+            return o
+        if "t" in o:
+            return tuple([dec(x) for x in o["t"]])
+        if "l" in o:
+            return [dec(x) for x in o["l"]]
+        if "m" in o:
+            return {dec(k): dec(v) for k, v in o["m"]}
+        if "d" in o:
+            return Decimal(o["d"])
+        if "p" in o:
+            return Path(o["p"])
+        raise ValueError("not a rule-tree value")
+
+    return dec(o)

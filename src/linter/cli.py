@@ -58,9 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # pdfminer warns on stderr about damaged fonts and xrefs; the user gets our one-line verdict instead
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
-        _load_plugins()  # a broken plugin stops every command at start-up, not half-way through a run
         return int(args.func(args))
-    except PluginValidationError as exc:  # e.g. a misspelt hook name: one line, no traceback
+    except PluginValidationError as exc:  # a broken plugin (misspelt hook…) when the manager is built: one line
         print(f"错误 / error: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_NOT_CHECKED
     except KeyboardInterrupt:
@@ -68,12 +67,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK
-
-
-def _load_plugins() -> None:
-    from linter.plugins import default_manager
-
-    default_manager()
 
 
 def _utf8_streams() -> None:

@@ -78,6 +78,7 @@ KEYS: tuple[Key, ...] = (
     Key("max-memory", "int", 2048, "每个文件的内存上限（MB） / per-file memory limit (MB)"),
 )
 KEY_BY_NAME = {k.name: k for k in KEYS}
+RUN_ONLY = frozenset({"log", "cache", "cache-dir", "jobs"})  # settings that cannot change any finding
 
 
 @dataclass
@@ -116,8 +117,10 @@ class Config:
         return {k.name: _jsonable(self.get(k.name)) for k in KEYS}
 
     def digest(self) -> str:
-        """sha256 of the effective configuration (for the compliance log)."""
-        data = json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        """sha256 of the effective configuration (for the compliance log and every format), over the
+        values that can change a result: how the run is carried out (jobs, cache, log) is left out."""
+        values = {k: v for k, v in self.as_dict().items() if k not in RUN_ONLY}
+        data = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
     def effective_cache_dir(self) -> Path:

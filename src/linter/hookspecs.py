@@ -22,18 +22,13 @@ never others::
 
 Hooks, in the order a ``fiscal-lint check`` run meets them:
 
-===================================  ============  =========================================
-hook                                 results       called
-===================================  ============  =========================================
-``fiscal_lint_parser_formats``       all, merged   to pick files out of folders; in messages
-``fiscal_lint_table_catalogue``      all, merged   before parsing (and by ``rules check``)
-``fiscal_lint_parse_document``       first result  once per input file
-``fiscal_lint_postprocess_document`` all, no       once per parsed document
-                                     result
-``fiscal_lint_rule_packs``           all, merged   once per run, before parsing
-``fiscal_lint_dsl_functions``        all, merged   once per process, on first rule use
-``fiscal_lint_reporters``            all, merged   once per run, to find the output format
-===================================  ============  =========================================
+- ``fiscal_lint_rule_packs``: all results, flattened; once per run, before parsing;
+- ``fiscal_lint_parser_formats``: all results, merged; to pick files out of folders, and in messages;
+- ``fiscal_lint_table_catalogue``: all results, concatenated; before parsing (and by ``rules check``);
+- ``fiscal_lint_parse_document``: the first non-None result; once per input file;
+- ``fiscal_lint_postprocess_document``: no result (changes the document in place); once per document;
+- ``fiscal_lint_dsl_functions``: all results, merged; once per process, on first rule use;
+- ``fiscal_lint_reporters``: all results, merged by name; once per run, to find the output format.
 
 Call order: pluggy calls the most recently registered plugin first. Built-ins are registered first,
 so a third-party parser is asked before the built-in PDF parser. For the "all" hooks the results come
@@ -241,10 +236,11 @@ def fiscal_lint_dsl_functions() -> dict[str, Any]:
 def fiscal_lint_reporters() -> dict[str, Any]:
     """Output formats, by name.
 
-    **When:** once per run, when the output format is chosen.
+    **When:** once per ``fiscal-lint check`` run, to resolve ``--format NAME`` and ``--report NAME=FILE``.
 
-    **Results:** all collected and merged by name (the built-in ``linter.reporters.plugin`` gives
-    ``text``). Use a new name for a new format.
+    **Results:** all collected and merged by name in registration order, so a plugin's format replaces
+    a built-in one of the same name (the built-in ``linter.reporters.plugin`` gives ``text``, ``json``,
+    ``jsonl``, ``sarif``, ``junit``, ``github``). Use a new name for a new format.
 
     **Arguments:** none.
 

@@ -8,7 +8,8 @@ Start-up, in order:
 4. every hook implementation is checked against the hookspecs.
 
 Plugins named in ``disabled`` or in the comma-separated environment variable
-``FISCAL_LINT_DISABLE_PLUGINS`` are left out (built-ins too: ``linter.parsers.pdf.plugin``).
+``FISCAL_LINT_DISABLE_PLUGINS`` are left out (built-ins too: ``linter.parsers.pdf.plugin``);
+:func:`set_disabled` does the same for the process-wide :func:`default_manager`.
 Anything wrong with a plugin (an unknown or misspelt hook, an argument the hook does not have, an
 import error, two plugins of the same name) raises :class:`PluginLoadError`, whose message is one
 line in Chinese and English naming the plugin; the CLI prints it and exits with code 2.
@@ -20,6 +21,7 @@ import difflib
 import inspect
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
@@ -74,7 +76,11 @@ class PluginSource:
 
 
 class PluginManager(pluggy.PluginManager):
-    """pluggy's manager plus where each plugin came from (``sources``) and what was disabled."""
+    """pluggy's manager plus where each plugin came from (``sources``) and what was disabled.
+
+    Entry points are loaded by :func:`make_manager`, not by pluggy's ``load_setuptools_entrypoints``,
+    so that every failure names its plugin: use ``sources``, not ``list_plugin_distinfo()``.
+    """
 
     def __init__(self) -> None:
         super().__init__(hookspecs.PROJECT)
@@ -118,13 +124,14 @@ def make_manager(disabled: tuple[str, ...] = ()) -> PluginManager:
             continue
         if pm.has_plugin(ep.name):
             first = pm.sources.get(ep.name)
-            if first is not None and first.distribution == source.distribution:
+            other = first.distribution if first and first.distribution else "?"
+            if _canonical(other) == _canonical(source.distribution or ""):
                 continue  # the same distribution seen twice on sys.path: the first one wins, as for imports
             raise PluginLoadError(
                 None,
                 ep.name,
-                f"与 {first.describe() if first else '另一个插件'} 同名",
-                f"has the same name as {first.describe() if first else 'another plugin'}",
+                f"{source.distribution} 与 {other} 注册了同名插件",
+                f"{source.distribution} and {other} both register a plugin of this name",
             )
         try:
             plugin = ep.load()
@@ -143,10 +150,31 @@ def make_manager(disabled: tuple[str, ...] = ()) -> PluginManager:
     return pm
 
 
+_process_disabled: tuple[str, ...] = ()
+
+
 @lru_cache(maxsize=1)
 def default_manager() -> PluginManager:
-    """The manager of this process (built once; ``default_manager.cache_clear()`` rebuilds it)."""
-    return make_manager()
+    """The manager of this process (built once; ``default_manager.cache_clear()`` rebuilds it).
+
+    It leaves out the plugins of ``FISCAL_LINT_DISABLE_PLUGINS`` and those given to :func:`set_disabled`.
+    """
+    return make_manager(_process_disabled)
+
+
+def set_disabled(names: Iterable[str]) -> None:
+    """Leave these plugins out of :func:`default_manager` from now on (the ``disable-plugins`` setting,
+    ``check --disable-plugin``), on top of ``FISCAL_LINT_DISABLE_PLUGINS``.
+
+    Everything that uses the process's manager follows, the rule functions table included, so a
+    broken plugin disabled this way is never imported.
+    """
+    global _process_disabled
+    _process_disabled = tuple(sorted(set(names)))
+    default_manager.cache_clear()
+    from linter.dsl.functions import registry
+
+    registry.cache_clear()
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -164,6 +192,10 @@ def _entry_points() -> list[tuple[importlib_metadata.Distribution, importlib_met
 def _dist_name(dist: importlib_metadata.Distribution) -> str:
     name: str | None = dist.metadata["Name"]
     return name or "?"
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _location(dist: importlib_metadata.Distribution) -> str | None:
@@ -226,6 +258,8 @@ def _check_pending(pm: PluginManager) -> None:
 
 def _check_dsl_functions(pm: PluginManager) -> None:
     """Two plugins must not define the same rule-language function: say which two, at start-up."""
+    from linter.dsl.functions import SPECIAL_FORMS  # names the rule language evaluates itself
+
     owners: dict[str, tuple[str, Any]] = {}
     for impl in reversed(pm.hook.fiscal_lint_dsl_functions.get_hookimpls()):  # registration order
         table = impl.function()
@@ -238,6 +272,14 @@ def _check_dsl_functions(pm: PluginManager) -> None:
                 "fiscal_lint_dsl_functions",
             )
         for fname, fn in table.items():
+            if fname in SPECIAL_FORMS:
+                raise PluginLoadError(
+                    impl.plugin,
+                    impl.plugin_name,
+                    f"规则函数名 {fname} 是语言保留的",
+                    f"the rule function name {fname!r} is reserved by the language",
+                    "fiscal_lint_dsl_functions",
+                )
             first = owners.get(fname)
             if first is not None and first[1] is not fn:
                 raise PluginLoadError(

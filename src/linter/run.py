@@ -134,7 +134,7 @@ class RunResult:
         """Whether this finding counts against the exit code (at or above ``fail_on``)."""
         if self.fail_on == "never":
             return False
-        return f.severity in SEVERITIES[: SEVERITIES.index(self.fail_on) + 1]  # type: ignore[arg-type]
+        return f.severity in SEVERITIES[: SEVERITIES.index(self.fail_on) + 1]
 
     @property
     def exit_code(self) -> int:

@@ -178,3 +178,36 @@ def test_lane_of_an_unnamed_lane_is_accepted_back():
     """
     result = run(rule(body, msg="{c}"), {"tables": [t03]})
     assert outcome(result) == "fail" and messages(result) == ["项目支出"]
+
+
+def test_between_is_the_rows_strictly_between_two_rows_of_a_lane():
+    t01 = {
+        "key": "income_expenditure_summary",
+        "lanes": ["收入", "支出"],
+        "columns": [
+            {"path": "收入/项目", "role": "label", "lane": 0},
+            {"path": "收入/金额", "lane": 0},
+            {"path": "支出/项目", "role": "label", "lane": 1},
+            {"path": "支出/金额", "lane": 1},
+        ],
+        "rows": [
+            ["本年收入合计", "10.00", "本年支出合计", "12.00"],
+            ["用事业基金弥补收支差额", "1.00", "结余分配", "0.50"],
+            ["年初结转和结余", "2.00", "年末结转和结余", "0.50"],
+            ["总计", "13.00", "总计", "13.00"],
+        ],
+    }
+    body = """
+    let t = table("income_expenditure_summary")
+    let lines = between(t.row(label = "本年收入合计"), t.row(label = "总计", lane = "收入"))
+    assert sum(lines.col("金额")) == 0
+    assert count(between(t.row(label = "总计", lane = "收入"), t.row(label = "本年收入合计"))) == 0
+    """
+    assert messages(run(rule(body, msg="{lhs}"), {"tables": [t01]})) == ["3.00", "2"]
+    bad = run(
+        rule(
+            'let t = table("income_expenditure_summary")\n    assert count(between(t.row(label = "本年收入合计"), t.row(label = "本年支出合计"))) == 0'
+        ),
+        {"tables": [t01]},
+    )
+    assert bad.errors and "between()" in bad.errors[0].message

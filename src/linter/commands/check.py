@@ -19,12 +19,12 @@ from typing import Any, TextIO
 import pluggy
 
 from linter.baseline import Baseline, BaselineError, load_baseline
-from linter.cache import Cache
+from linter.cache import Cache, code_version, plugin_versions
 from linter.config import Config, ConfigError, apply_cli, load_config, split_prefixes
 from linter.dsl import DslError, RulePack, load_packs
 from linter.guard import Limits
 from linter.plugins import default_manager, make_manager
-from linter.run import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult, utc_now, run_check
+from linter.run import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult, run_check, utc_now
 
 EXIT_USAGE = EXIT_NOT_CHECKED
 
@@ -73,6 +73,9 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--format", default="text", metavar="FORMAT",
                    help="text（默认）、json、jsonl、sarif、junit、github，或插件提供的格式 / output format")
     g.add_argument("-o", "--output", type=Path, metavar="FILE", help="写入文件而不是标准输出 / write to a file")
+    g.add_argument("--report", action="append", default=[], metavar="FORMAT=FILE",
+                   help="另外把某种格式写入文件，可重复（如 --report sarif=out.sarif --report junit=out.xml） / "
+                   "also write FORMAT to FILE (repeatable)")
     g.add_argument("--log", type=Path, metavar="FILE",
                    help="把合规日志（JSON Lines）追加到该文件 / append the compliance log (JSON Lines) to FILE")
     g.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
@@ -131,16 +134,20 @@ def manager_for(config: Config) -> pluggy.PluginManager:
     return default_manager()
 
 
-def load_rule_packs(extra: list[Path], with_defaults: bool, pm: pluggy.PluginManager | None = None) -> list[RulePack]:
+def load_rule_packs(extra: list[Path], with_defaults: bool, pm: pluggy.PluginManager | None = None,
+                    cache: Cache | None = None) -> list[RulePack]:
     """The packs plugins ship (the default pack is one of them), then the ones named in the configuration."""
+    pm = pm or default_manager()
     paths: list[Path] = []
     if with_defaults:
-        paths += [p for group in (pm or default_manager()).hook.fiscal_lint_rule_packs() for p in group]
+        paths += [p for group in pm.hook.fiscal_lint_rule_packs() for p in group]
+    if cache is not None:
+        return load_packs(paths + extra, cache.rule_file_parser(code_version(plugin_versions(pm))))
     return load_packs(paths + extra)
 
 
-def packs_for(config: Config, pm: pluggy.PluginManager) -> list[RulePack]:
-    return load_rule_packs(list(config.rules), config.default_rules, pm)
+def packs_for(config: Config, pm: pluggy.PluginManager, cache: Cache | None = None) -> list[RulePack]:
+    return load_rule_packs(list(config.rules), config.default_rules, pm, cache)
 
 
 def print_dsl_error(exc: DslError) -> None:
@@ -169,6 +176,7 @@ class Setup:
     config: Config
     pm: pluggy.PluginManager
     packs: list[RulePack]
+    cache: Cache | None = None
 
 
 def setup(args: argparse.Namespace) -> Setup | int:
@@ -179,12 +187,13 @@ def setup(args: argparse.Namespace) -> Setup | int:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     pm = manager_for(config)
+    cache = Cache(config.effective_cache_dir()) if config.cache else None
     try:
-        packs = packs_for(config, pm)
+        packs = packs_for(config, pm, cache)
     except DslError as exc:
         print_dsl_error(exc)
         return EXIT_NOT_CHECKED
-    return Setup(config, pm, packs)
+    return Setup(config, pm, packs, cache)
 
 
 @contextlib.contextmanager
@@ -225,7 +234,7 @@ def execute(args: argparse.Namespace, s: Setup, baseline: Baseline | None = None
     the ones before it are done, and the ``end`` record last (also, marked ``interrupted``, on Ctrl-C).
     """
     config = s.config
-    cache = Cache(config.effective_cache_dir()) if config.cache else None
+    cache = s.cache
     started: list[RunResult] = []
     logged: list[FileResult] = []
 
@@ -279,6 +288,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"未知的输出格式 {fmt!r}（可用：{'、'.join(sorted(formats))}） / unknown format {fmt!r} "
               f"(available: {', '.join(sorted(formats))})", file=sys.stderr)
         return EXIT_USAGE
+    outputs: list[tuple[str, Path | None]] = [(fmt, getattr(args, "output", None))]
+    for item in getattr(args, "report", None) or []:
+        name, sep, file = item.partition("=")
+        if not sep or not file or name not in formats:
+            print(f"--report 应为 FORMAT=FILE，FORMAT 为 {'、'.join(sorted(formats))} 之一：{item!r} / "
+                  f"must be FORMAT=FILE with a known format", file=sys.stderr)
+            return EXIT_USAGE
+        outputs.append((name, Path(file)))
     warn_unused(config, s.packs)
     baseline = None
     if config.baseline is not None:
@@ -302,8 +319,9 @@ def run(args: argparse.Namespace) -> int:
         if log is not None:
             log.close()
     try:
-        with open_output(getattr(args, "output", None)) as stream:
-            formats[fmt]().report(result, stream)
+        for name, target in outputs:
+            with open_output(target) as stream:
+                formats[name]().report(result, stream)
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE

@@ -189,6 +189,16 @@ def below(ctx: Context, r: RowV) -> list[RowV]:
     return [RowV(r.table, x) for x in r.table.rows if x.lane == r.row.lane and x.index > r.row.index]
 
 
+def between(ctx: Context, first: RowV, last: RowV) -> list[RowV]:
+    """The rows printed strictly between two rows of the same lane: ``between(本年收入合计, 总计)`` are the
+    lines (结余, 结转…) that the 总计 adds to the 本年 total, whatever a template calls them."""
+    if first.table is not last.table or first.row.lane != last.row.lane:
+        raise RuleBug("between() 需要同一张表同一栏的两行 / between() needs two rows of one lane")
+    ctx.tick(len(first.table.rows))
+    lo, hi = sorted((first.row.index, last.row.index))
+    return [RowV(first.table, x) for x in first.table.rows if x.lane == first.row.lane and lo < x.index < hi]
+
+
 def _resolve_column(t: Table, path: list[Any], no: Any, lane: int | None) -> Column:
     cands = [c for c in t.columns if lane is None or c.lane == lane]
     if len(path) == 1 and isinstance(path[0], ColumnV):
@@ -776,7 +786,8 @@ def _location_of(item: Any) -> Location | None:
     if isinstance(item, TocV):
         return Location(page=item.entry.page, section="目录", text=item.entry.text)
     if isinstance(item, TableV):
-        return Location(page=item.table.page, bbox=item.table.bbox, table=item.table.key, table_number=item.table.number)
+        t = item.table
+        return Location(page=t.page, bbox=t.bbox, table=t.key, table_number=t.number)
     if isinstance(item, Scope) and item.section is not None:
         return Location(page=item.section.page, bbox=item.section.bbox, section=item.section.heading)
     return None
@@ -1344,6 +1355,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "children": children,
     "above": above,
     "below": below,
+    "between": between,
     "col_having": col_having,
     "form_value": form_value,
     "is_number": is_number,

@@ -26,7 +26,8 @@ CATEGORIES = {"completeness", "identity", "cross-table", "prose-vs-table", "word
 KINDS = {"决算", "预算", "绩效"}
 STATUSES = {"draft", "approved", "retired"}
 # Placeholders every verdict fills in (see runtime.compare / builtins.agrees / none / contains).
-VERDICT_ARGS = {"lhs", "rhs", "diff", "tolerance", "lhs_interval", "rhs_interval", "word", "value", "match", "pattern", "after"}
+VERDICT_ARGS = {"lhs", "rhs", "diff", "tolerance", "lhs_interval", "rhs_interval", "word", "value", "match", "pattern"}
+VERDICT_ARGS |= {"after"}  # in_order(): the item the misplaced one should follow
 MATCH_FIELDS = {"text", "sentence"}
 
 # Header words of the standard templates, per canonical table: a column header outside them is

@@ -57,12 +57,7 @@ ROUNDING_MESSAGE = "尾数差异：{lhs} 与 {rhs} 相差 {diff}，在舍入误�
 
 
 def get_attr(value: Any, name: str) -> Any:
-    """Fields a rule may read: ``r.code``, ``c.name``, ``m.rate``, ``t.number``…
-
-    On a list, the field of every item: ``s.find(re"…(?P<budget>…)").budget`` is the list of budgets.
-    """
-    if isinstance(value, list):
-        return [get_attr(v, name) for v in value]
+    """Fields a rule may read: ``r.code``, ``c.name``, ``m.rate``, ``t.number``…"""
     if isinstance(value, Match):
         if name in value.groups:
             return value.groups[name]

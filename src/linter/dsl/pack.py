@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +42,9 @@ def _test_files(path: Path) -> list[Path]:
     return [sibling] if sibling.exists() else []
 
 
-def _parse_all(paths: Iterable[Path]) -> tuple[list[tuple[Path, list[n.RuleFile]]], list[Diagnostic]]:
+def _parse_all(
+    paths: Iterable[Path], parse: Callable[[Path], n.RuleFile] = parse_file
+) -> tuple[list[tuple[Path, list[n.RuleFile]]], list[Diagnostic]]:
     parsed: list[tuple[Path, list[n.RuleFile]]] = []
     diags: list[Diagnostic] = []
     seen: set[Path] = set()
@@ -57,7 +59,7 @@ def _parse_all(paths: Iterable[Path]) -> tuple[list[tuple[Path, list[n.RuleFile]
         files: list[n.RuleFile] = []
         for p in _rule_files(root):
             try:
-                files.append(parse_file(p))
+                files.append(parse(p))
             except DslError as exc:
                 diags.extend(exc.diagnostics)
             except (OSError, UnicodeDecodeError) as exc:
@@ -72,12 +74,13 @@ def check_paths(paths: Iterable[Path | str]) -> list[Diagnostic]:
     return diags + check_files([f for _, files in parsed for f in files], [files for _, files in parsed])
 
 
-def load_packs(paths: Iterable[Path | str]) -> list[RulePack]:
+def load_packs(paths: Iterable[Path | str], parse: Callable[[Path], n.RuleFile] = parse_file) -> list[RulePack]:
     """Load rule packs (directories or ``.rules`` files). Raises :class:`DslError` on any error.
 
-    Rule ids must be unique across all the packs loaded together.
+    Rule ids must be unique across all the packs loaded together. ``parse`` reads one rule file
+    (the check command passes one that answers from its cache).
     """
-    parsed, diags = _parse_all(Path(p) for p in paths)
+    parsed, diags = _parse_all((Path(p) for p in paths), parse)
     all_files = [f for _, files in parsed for f in files]
     diags += check_files(all_files, [files for _, files in parsed])  # one pack declaration per pack
     errors = [d for d in diags if d.level == "error"]
