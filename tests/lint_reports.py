@@ -72,13 +72,29 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
+_CACHE: list[Path] = []
+
+
+def session_cache_dir() -> Path:
+    """One cache folder for the command runs of this test session (removed at exit): the rule packs are
+    parsed once, not once per command, and a test never writes the user's cache."""
+    if not _CACHE:
+        import atexit
+        import shutil
+        import tempfile
+
+        _CACHE.append(Path(tempfile.mkdtemp(prefix="fiscal-lint-tests-")))
+        atexit.register(shutil.rmtree, _CACHE[0], True)
+    return _CACHE[0]
+
+
 def run_in(cwd: Path, *args: str | Path, **env: str):
-    """``python -m linter ARGS`` in ``cwd``, as a user would run ``fiscal-lint``; the cache goes to
-    ``cwd/.cache`` unless ``FISCAL_LINT_CACHE_DIR`` is given (a test never writes the user's cache)."""
+    """``python -m linter ARGS`` in ``cwd``, as a user would run ``fiscal-lint``; the cache is the session's
+    (:func:`session_cache_dir`) unless ``FISCAL_LINT_CACHE_DIR`` is given."""
     import subprocess
     import sys
 
-    env.setdefault("FISCAL_LINT_CACHE_DIR", str(cwd / ".cache"))
+    env.setdefault("FISCAL_LINT_CACHE_DIR", str(session_cache_dir()))
 
     return subprocess.run(
         [sys.executable, "-m", "linter", *map(str, args)],

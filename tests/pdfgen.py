@@ -553,7 +553,8 @@ def with_active_content(data: bytes) -> bytes:
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     js = "app.alert('fiscal-lint must never run this'); this.exportDataObject({cName: 'run.exe', nLaunch: 2});"
-    writer.root_object[NameObject("/OpenAction")] = DictionaryObject({
+    root = getattr(writer, "root_object", None) or writer._root_object
+    root[NameObject("/OpenAction")] = DictionaryObject({
         NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(js),
     })
     writer.add_attachment("run.exe", b"MZ\x90\x00 this would be a program")
@@ -592,3 +593,8 @@ def scanned_with_page_numbers_pdf(pages: int = 3) -> bytes:
                     b"/XObject<</Im1 3 0 R>>>>/Contents %d 0 R>>" % (first + 2 * i + 1))
         objs.append(stream(b"q 495 0 0 742 50 60 cm /Im1 Do Q BT /F1 9 Tf 290 30 Td (- %d -) Tj ET" % (i + 1)))
     return assemble(objs)
+
+
+def runlength_bomb_pdf(runs: int) -> bytes:
+    """A RunLengthDecode content stream: every two bytes become 128 (``runs`` × 128 bytes in all)."""
+    return one_page(stream(b"\x81\x00" * runs + b"\x80", b"/Filter/RunLengthDecode"))

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from lint_reports import BAD_TOTAL, cli_env, run_in, write_report
+from lint_reports import BAD_TOTAL, cli_env, run_in, session_cache_dir, write_report
 from support import REPO, SHARED
 
 from linter.cache import Cache
@@ -135,6 +135,13 @@ def test_a_worker_over_its_time_limit_costs_one_file(batch: Path) -> None:
     assert [f["reason"]["code"] for f in files] == ["timeout", "timeout"]
 
 
+def test_a_worker_over_its_memory_limit_costs_one_file(batch: Path, default_packs) -> None:
+    reports = [batch / "reports" / "a.pdf", batch / "reports" / "b.pdf"]
+    run = run_check(reports, default_packs, default_manager(), Limits(memory=48 * 1024**2), jobs=2)
+    assert run.exit_code == 2
+    assert [fr.error.reason if fr.error else None for fr in run.files] == ["memory_limit", "memory_limit"]
+
+
 # ---- progress bar --------------------------------------------------------------------------
 
 
@@ -167,12 +174,13 @@ def _stderr_on_a_terminal(root: Path, *args: str, **env: str) -> str:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_progress_bar_on_a_terminal_only_and_never_in_ci(batch: Path) -> None:
-    env = {k: "" for k in ("CI",)}
-    shown = _stderr_on_a_terminal(batch, "check", "reports", "--isolated", "--no-cache", **env)
+    cache = str(session_cache_dir())
+    shown = _stderr_on_a_terminal(batch, "check", "reports/a.pdf", "--isolated", CI="", FISCAL_LINT_CACHE_DIR=cache)
     assert "检查 / checking" in shown
-    in_ci = _stderr_on_a_terminal(batch, "check", "reports", "--isolated", "--no-cache", CI="true")
+    in_ci = _stderr_on_a_terminal(batch, "check", "reports/a.pdf", "--isolated", CI="true",
+                                  FISCAL_LINT_CACHE_DIR=cache)
     assert "检查 / checking" not in in_ci
-    piped = run_in(batch, "check", "reports", "--isolated", CI="")
+    piped = run_in(batch, "check", "reports/a.pdf", "--isolated", CI="")
     assert "检查 / checking" not in piped.stderr and "\x1b[" not in piped.stdout
 
 
@@ -180,12 +188,13 @@ def test_progress_bar_on_a_terminal_only_and_never_in_ci(batch: Path) -> None:
 
 
 def test_a_killed_run_leaves_only_whole_lines_in_the_log(tmp_path: Path) -> None:
-    for i in range(16):
+    for i in range(10):
         write_report(tmp_path / "many" / f"r{i:02d}.pdf", BAD_TOTAL if i % 2 else "12.00", pages_before=i % 3)
     log = tmp_path / "compliance.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "linter", "check", "many", "--log", str(log), "--no-cache", "--isolated", "-j", "1"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(),
+        [sys.executable, "-m", "linter", "check", "many", "--log", str(log), "--isolated", "-j", "1"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=cli_env(FISCAL_LINT_CACHE_DIR=str(session_cache_dir())),
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:

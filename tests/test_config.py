@@ -144,6 +144,9 @@ def test_an_unknown_key_stops_the_check_with_exit_2(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert "unknown configuration key 'fail-onn'" in out.stderr and "did you mean 'fail-on'" in out.stderr
     assert "Traceback" not in out.stderr
+    write(tmp_path / "fiscal-lint.toml", 'profile = "hubie"\n')
+    out = run_in(tmp_path, "check", "missing.pdf")
+    assert out.returncode == 2 and "unknown profile 'hubie'" in out.stderr and "hubei" in out.stderr
 
 
 # ---- rule metadata: example / fix, and explain ---------------------------------------------------
@@ -169,18 +172,23 @@ def test_rules_may_carry_an_example_and_a_fix() -> None:
     assert plain.rules[0].example is None
 
 
-def test_explain_prints_description_basis_example_and_fix() -> None:
+def test_explain_prints_description_basis_example_and_fix(default_packs) -> None:
+    from linter.commands.explain import find_rule
+
+    found = find_rule(default_packs, "FL.I.11")
+    assert found is not None
+    rule = found[1]
     out = run_cli("explain", "FL.I.11", "--isolated")
     assert out.returncode == 0, out.stderr
     text = out.stdout
-    assert text.startswith("FL.I.11 ")
+    assert text.startswith(f"FL.I.11  {rule.title}")
     for heading in ("说明 / what it checks", "依据 / basis", "示例 / example", "如何改正 / how to fix"):
         assert heading in text
-    assert "财预〔2016〕143号" in text  # the basis from the rule
-    assert "报告 / reports：" in text or "示例 / example:\n  （无" not in text  # an example, from metadata or tests
+    assert rule.basis and rule.basis in text
     data = json.loads(run_cli("explain", "FL.I.11", "--json", "--isolated").stdout)
     assert data["id"] == "FL.I.11" and data["checks"] and data["fix"]
-    assert data["example"] or data["example_from_tests"]
+    example = data["example"] or data["example_from_tests"]["message"]  # from the rule, or from a pack test
+    assert example and example in text
 
 
 def test_explain_an_unknown_rule_suggests_close_ones() -> None:

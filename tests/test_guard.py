@@ -9,7 +9,6 @@ from support import run_cli
 
 from linter.errors import InputError
 from linter.guard import Limits, parse_guarded
-from linter.resources import example_report
 
 
 def test_guarded_parse_returns_the_same_model(fixture_pdf: Path, fixture_doc) -> None:
@@ -23,10 +22,45 @@ def test_time_limit(fixture_pdf: Path) -> None:
     assert exc.value.reason == "timeout"
 
 
-def test_memory_limit() -> None:
-    with pytest.raises(InputError) as exc:  # the 47-page example needs far more than 16 MB of new memory
-        parse_guarded(example_report(), Limits(timeout=60, memory=16 * 1024**2))
+def test_memory_limit(tmp_path: Path) -> None:
+    # A stream that inflates to 1 GB, with the stream limit lifted: only the memory limit can stop it. (Parsing an
+    # ordinary report under a tiny limit is no test: a worker forked from a big process reuses its free heap.)
+    import pdfgen
+
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(pdfgen.stream_bomb_pdf(1024**3))
+    with pytest.raises(InputError) as exc:
+        parse_guarded(path, Limits(timeout=60, memory=400 * 1024**2, max_stream=2 * 1024**3))
     assert exc.value.reason == "memory_limit"
+    assert "400 MB" in exc.value.message
+
+
+def test_parser_limits_reach_the_worker(tmp_path: Path) -> None:
+    import pdfgen
+
+    path = tmp_path / "many.pdf"
+    path.write_bytes(pdfgen.many_pages_pdf(5))
+    with pytest.raises(InputError) as exc:
+        parse_guarded(path, Limits(timeout=60, max_pages=4))
+    assert exc.value.reason == "too_many_pages" and "4" in exc.value.message
+
+
+def test_crash_of_the_worker_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    import linter.parsing
+
+    def crash(*args, **kwargs):
+        import faulthandler
+
+        faulthandler.disable()  # pytest's handler would print the worker's stack
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+    monkeypatch.setattr(linter.parsing, "parse_file", crash)
+    with pytest.raises(InputError) as exc:
+        parse_guarded(tmp_path / "any.pdf", Limits(timeout=60))
+    assert exc.value.reason == "parser_crash" and "SIGSEGV" in exc.value.message
 
 
 def test_cli_reports_a_limit_and_goes_on(tmp_path: Path, fixture_pdf: Path) -> None:

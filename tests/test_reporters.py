@@ -21,8 +21,7 @@ from linter.guard import Limits
 from linter.plugins import default_manager
 from linter.reporters.github import annotation, escape_data, escape_property, github_lines
 from linter.reporters.jsonfmt import run_dict
-from linter.reporters.jsonl import ComplianceLog, records
-from linter.reporters.junit import junit_xml
+from linter.reporters.jsonl import ComplianceLog
 from linter.reporters.plugin import fiscal_lint_reporters
 from linter.reporters.sarif import sarif_log
 from linter.run import RunResult, run_check

@@ -248,7 +248,10 @@ def _work(plan: _Plan, job: _Job, pm: pluggy.PluginManager | None) -> tuple[DocI
     document = plan.cache.get_model(job.model_key) if plan.cache is not None and job.model_key else None
     cached = "model" if document is not None else None
     if document is None:
-        document = _parse_limited(job.path, plan.limits, plan.disabled) if pm is None else parse_file(job.path, pm)
+        if pm is None:
+            document = _parse_limited(job.path, plan.limits, plan.disabled)
+        else:  # no worker: the parser still enforces the limits it can check itself (streams, pages, objects)
+            document = parse_file(job.path, pm, {"limits": plan.limits})
         if plan.cache is not None and job.model_key:
             plan.cache.put_model(job.model_key, document)
     info, result = _evaluate(plan, job, document)
@@ -309,10 +312,12 @@ def _run_workers(plan: _Plan, jobs: list[_Job], workers: int,
                 try:
                     status, payload = conn.recv()
                     outcome: Any = payload if status == "ok" else InputError(*payload)
-                except EOFError:  # died without a word: killed by the kernel, usually for memory
-                    from linter.guard import _memory_error
+                except EOFError:  # died without a word: the guard names the cause from the exit status
+                    from linter.guard import _died
 
-                    outcome = InputError(*_memory_error(plan.limits))
+                    proc = running[conn][1]
+                    proc.join(5)
+                    outcome = InputError(*_died(proc.exitcode, plan.limits))
                 finished.append((conn, outcome))
             now = time.monotonic()
             for conn, (_job, _proc, deadline) in list(running.items()):

@@ -171,6 +171,14 @@ def warn_unused(config: Config, packs: list[RulePack]) -> None:
         print(f"警告 / warning: 配置 {entry} 不匹配任何规则 / matches no rule", file=sys.stderr)
 
 
+def known_profiles(pm: pluggy.PluginManager, packs: list[RulePack]) -> set[str]:
+    """Template profiles the catalogue numbers tables for, or that some rule is restricted to."""
+    from linter.parsing import catalogue_of
+
+    found = {p for spec in catalogue_of(pm).specs for p in spec.numbers}
+    return found | {p for pack in packs for r in pack.rules for p in r.profiles}
+
+
 @dataclass
 class Setup:
     config: Config
@@ -193,6 +201,12 @@ def setup(args: argparse.Namespace) -> Setup | int:
     except DslError as exc:
         print_dsl_error(exc)
         return EXIT_NOT_CHECKED
+    profiles = known_profiles(pm, packs)
+    if config.profile != "auto" and config.profile not in profiles:
+        known = ", ".join(["auto", *sorted(profiles)])
+        print(f"配置错误 / configuration error: 未知的模板 profile {config.profile!r}（可用：{known}） / "
+              f"unknown profile {config.profile!r} (known: {known})", file=sys.stderr)
+        return EXIT_USAGE
     return Setup(config, pm, packs, cache)
 
 

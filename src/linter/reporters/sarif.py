@@ -88,30 +88,28 @@ def _location(f: Finding, artifact: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rule_descriptor(run: RunResult, rule_id: str, sample: Finding) -> dict[str, Any]:
+    """What SARIF says about a rule: from the rule itself when it is loaded, else from one of its findings."""
     rule = run.rule(rule_id)
     title = rule.title if rule else sample.title
-    d: dict[str, Any] = {"id": rule_id, "shortDescription": {"text": title}}
-    full = title + (f"（依据：{rule.basis if rule else sample.basis}）" if (rule.basis if rule else sample.basis) else "")
-    d["fullDescription"] = {"text": full}
-    help_text = (rule.fix if rule is not None else None) or f"运行 fiscal-lint explain {rule_id} 查看说明与改正方法"
-    d["help"] = {"text": help_text}
-    severity = run.config.severity_of(rule_id, rule.severity) if (rule and run.config) else sample.severity
-    d["defaultConfiguration"] = {"level": LEVEL.get(severity, "warning")}
-    props: dict[str, Any] = {}
+    basis = rule.basis if rule else sample.basis
     category = rule.category if rule else sample.category
-    if category:
-        props["category"] = category
+    version = rule.version if rule else sample.rule_version
+    severity = rule.severity if rule else sample.severity
+    if rule is not None and run.config is not None:
+        severity = run.config.severity_of(rule_id, severity)
+    fix = rule.fix if rule is not None else None
+    d: dict[str, Any] = {
+        "id": rule_id,
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": title + (f"（依据：{basis}）" if basis else "")},
+        "help": {"text": fix or f"运行 fiscal-lint explain {rule_id} 查看说明、示例与改正方法"},
+        "defaultConfiguration": {"level": LEVEL.get(severity, "warning")},
+    }
     tags = list(rule.tags) if rule else []
     if category and category not in tags:
         tags.append(category)
-    if tags:
-        props["tags"] = tags
-    basis = rule.basis if rule else sample.basis
-    if basis:
-        props["basis"] = basis
-    version = rule.version if rule else sample.rule_version
-    if version:
-        props["version"] = version
+    props = {"category": category, "tags": tags or None, "basis": basis, "version": version}
+    props = {k: v for k, v in props.items() if v}
     if props:
         d["properties"] = props
     return d

@@ -105,6 +105,7 @@ class Page:
 
 # --- limits on hostile input ------------------------------------------------------------------------------------
 
+_STEP = 8 * MiB  # Flate output is produced and counted in steps of this size
 _STREAM_LIMIT: ContextVar[int] = ContextVar("fiscal_lint_stream_limit", default=Limits().max_stream)
 
 
@@ -153,12 +154,20 @@ class _BoundedZlib:
     def decompress(data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = zlib.DEF_BUF_SIZE) -> bytes:
         limit = _STREAM_LIMIT.get()
         d = zlib.decompressobj(wbits)
-        out = d.decompress(data, limit + 1)
-        if len(out) > limit:
-            raise stream_too_large(limit)
+        parts: list[bytes] = []
+        total, pending = 0, data
+        while True:  # in steps, so that a bomb stops after at most the limit, not twice the limit, of memory
+            out = d.decompress(pending, _STEP)
+            total += len(out)
+            if total > limit:
+                raise stream_too_large(limit)
+            parts.append(out)
+            pending = d.unconsumed_tail
+            if d.eof or (not pending and len(out) < _STEP):
+                break
         if not d.eof:  # the same verdict zlib.decompress gives, so pdfminer's repair path still runs
             raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
-        return out
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
     @staticmethod
     def decompressobj(*args: Any, **kwargs: Any) -> _BoundedDecompressor:
@@ -204,8 +213,28 @@ def _lzwdecode(data: bytes) -> bytes:
     return b"".join(parts)
 
 
+def _rldecode(data: bytes) -> bytes:
+    """RunLengthDecode under the limit. pdfminer's builds a list of ints (3 GB for a 6 MB stream of long runs)."""
+    limit, out, i, n = _STREAM_LIMIT.get(), bytearray(), 0, len(data)
+    while i < n:
+        length = data[i]
+        i += 1
+        if length == 128:  # end of data
+            break
+        if length < 128:  # the next length + 1 bytes, literally
+            out += data[i : i + length + 1]
+            i += length + 1
+        elif i < n:  # the next byte, 257 - length times
+            out += data[i : i + 1] * (257 - length)
+            i += 1
+        if len(out) > limit:
+            raise stream_too_large(limit)
+    return bytes(out)
+
+
 _original_decode = pdftypes.PDFStream.decode
 _original_resolve = pdftypes.PDFObjRef.resolve
+_original_decompress_corrupted = pdftypes.decompress_corrupted  # kept for the tests: same results, linear time
 
 
 def _decode(self: pdftypes.PDFStream) -> None:
@@ -240,6 +269,7 @@ def _install() -> None:
     pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
     pdftypes.decompress_corrupted = _decompress_corrupted
     pdftypes.lzwdecode = _lzwdecode
+    pdftypes.rldecode = _rldecode
     pdftypes.PDFStream.decode = _decode  # type: ignore[method-assign]
     pdftypes.PDFObjRef.resolve = _resolve  # type: ignore[method-assign]
     pdftypes._fiscal_lint_guarded = True  # type: ignore[attr-defined]
