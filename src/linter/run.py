@@ -113,6 +113,7 @@ class RunResult:
     started: str = ""  # ISO 8601 UTC; only the compliance log's run records show them
     ended: str = ""
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # ties a run's log records together
+    plugins: list[tuple[str, str | None]] = field(default_factory=list)  # (name, version) of each plugin
 
     def severity_counts(self) -> Counter[str]:
         return Counter(f.severity for fr in self.files for f in fr.result.findings)
@@ -370,7 +371,7 @@ def run_check(
     file before it are done (the compliance log streams through it); ``on_progress`` receives them in
     the order they finish."""
     config = config or Config(fail_on=fail_on)
-    run = RunResult([], packs, fail_on, config, baseline, started=utc_now())
+    run = RunResult([], packs, fail_on, config, baseline, started=utc_now(), plugins=plugin_versions(pm))
     files = expand_inputs(paths, supported_formats(pm))
     if on_start is not None:
         on_start(run, len(files))

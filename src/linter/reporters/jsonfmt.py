@@ -24,6 +24,7 @@ def run_dict(run: RunResult) -> dict[str, Any]:
         "format": f"{TOOL_NAME}/json/{JSON_FORMAT_VERSION}",
         "tool": {"name": TOOL_NAME, "version": tool_version()},
         "packs": pack_infos(run),
+        "plugins": [{"name": name, "version": version} for name, version in run.plugins],
         "config_sha256": config_digest(run),
         "fail_on": run.fail_on,
         "baseline": run.baseline.path.as_posix() if run.baseline is not None else None,

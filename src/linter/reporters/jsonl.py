@@ -53,6 +53,7 @@ def run_record(run: RunResult, files: int | None = None) -> dict[str, Any]:
         "tool": {"name": TOOL_NAME, "version": tool_version()},
         "python": python_version(),
         "packs": pack_infos(run),
+        "plugins": [{"name": name, "version": version} for name, version in run.plugins],
         "config": {
             "sha256": config_digest(run),
             "file": str(config.file) if config is not None and config.file is not None else None,
