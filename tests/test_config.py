@@ -191,6 +191,27 @@ def test_explain_prints_description_basis_example_and_fix(default_packs) -> None
     assert example and example in text
 
 
+def test_explain_uses_the_rules_own_example_and_fix(tmp_path: Path) -> None:
+    write(tmp_path / "bureau.rules", '''pack "bureau" version "2.1" dsl "1"
+    rule BU.1 "“三公”经费决算数合计不得为负" {
+        severity warning
+        category identity
+        basis "某市财政局 2025 年决算公开审核要点第 3 条"
+        message "合计为 {lhs}"
+        example "公开09表 决算数合计印为 -1.00"
+        fix "核对“三公”经费支出，负数多为串行，改正后重新导出"
+        let t = table("three_public")
+        assert t.row().col("决算数", "合计") >= 0
+    }
+    ''')
+    out = run_in(tmp_path, "explain", "BU.1", "--rules", "bureau.rules", "--no-default-rules", "--isolated")
+    assert out.returncode == 0, out.stderr
+    for text in ("BU.1  “三公”经费决算数合计不得为负", "某市财政局 2025 年决算公开审核要点第 3 条",
+                 "公开09表 决算数合计印为 -1.00", "核对“三公”经费支出，负数多为串行，改正后重新导出", "bureau 2.1",
+                 't.row().col("决算数", "合计") >= 0'):
+        assert text in out.stdout, text
+
+
 def test_explain_an_unknown_rule_suggests_close_ones() -> None:
     out = run_cli("explain", "FL.I.111", "--isolated")
     assert out.returncode == 2 and "FL.I.11" in out.stderr

@@ -89,12 +89,13 @@ def test_check_output_is_byte_identical_in_every_format(inputs: Path) -> None:
         out = inputs / f"reports-{seed}"
         out.mkdir()
         reports = [f"--report={fmt}={out / fmt}" for fmt in FORMATS]
-        r = _run(["check", "--isolated", "--no-cache", "--no-progress", *reports,
-                  "example.pdf", "示例 报告.pdf", "scanned.pdf"], seed, inputs)
+        r = _run(["check", "--isolated", "--no-cache", "--no-progress", *reports, "示例 报告.pdf", "scanned.pdf"],
+                 seed, inputs)
         assert r.returncode == 2, r.stderr.decode()  # the scanned file is not checked
         results.append((r, {fmt: (out / fmt).read_bytes() for fmt in FORMATS}))
     (a, files_a), (b, files_b) = results
-    assert a.stdout and a.stdout == b.stdout  # the text report
+    assert a.stdout.count(b"FL.") > 10  # the fixture has findings: their order and numbers are compared
+    assert a.stdout == b.stdout  # the text report
     assert a.stderr == b.stderr
     for fmt in FORMATS:
         assert files_a[fmt], fmt
