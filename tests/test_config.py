@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from lint_reports import BAD_TOTAL, run_in, write_report
-from support import run_cli
 
 from linter.config import Config, ConfigError, apply_cli, find_config_file, load_config
 from linter.guard import Limits
@@ -172,20 +171,20 @@ def test_rules_may_carry_an_example_and_a_fix() -> None:
     assert plain.rules[0].example is None
 
 
-def test_explain_prints_description_basis_example_and_fix(default_packs) -> None:
+def test_explain_prints_description_basis_example_and_fix(default_packs, tmp_path: Path) -> None:
     from linter.commands.explain import find_rule
 
     found = find_rule(default_packs, "FL.I.11")
     assert found is not None
     rule = found[1]
-    out = run_cli("explain", "FL.I.11", "--isolated")
+    out = run_in(tmp_path, "explain", "FL.I.11", "--isolated")
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert text.startswith(f"FL.I.11  {rule.title}")
     for heading in ("说明 / what it checks", "依据 / basis", "示例 / example", "如何改正 / how to fix"):
         assert heading in text
     assert rule.basis and rule.basis in text
-    data = json.loads(run_cli("explain", "FL.I.11", "--json", "--isolated").stdout)
+    data = json.loads(run_in(tmp_path, "explain", "FL.I.11", "--json", "--isolated").stdout)
     assert data["id"] == "FL.I.11" and data["checks"] and data["fix"]
     example = data["example"] or data["example_from_tests"]["message"]  # from the rule, or from a pack test
     assert example and example in text
@@ -212,6 +211,6 @@ def test_explain_uses_the_rules_own_example_and_fix(tmp_path: Path) -> None:
         assert text in out.stdout, text
 
 
-def test_explain_an_unknown_rule_suggests_close_ones() -> None:
-    out = run_cli("explain", "FL.I.111", "--isolated")
+def test_explain_an_unknown_rule_suggests_close_ones(tmp_path: Path) -> None:
+    out = run_in(tmp_path, "explain", "FL.I.111", "--isolated")
     assert out.returncode == 2 and "FL.I.11" in out.stderr

@@ -171,11 +171,14 @@ def warn_unused(config: Config, packs: list[RulePack]) -> None:
         print(f"警告 / warning: 配置 {entry} 不匹配任何规则 / matches no rule", file=sys.stderr)
 
 
+PARSER_PROFILES = ("hubei", "shanghai", "jiangsu")  # the templates the PDF parser recognises (model.Metadata)
+
+
 def known_profiles(pm: pluggy.PluginManager, packs: list[RulePack]) -> set[str]:
-    """Template profiles the catalogue numbers tables for, or that some rule is restricted to."""
+    """Template profiles the parser detects, the catalogue numbers tables for, or some rule is restricted to."""
     from linter.parsing import catalogue_of
 
-    found = {p for spec in catalogue_of(pm).specs for p in spec.numbers}
+    found = set(PARSER_PROFILES) | {p for spec in catalogue_of(pm).specs for p in spec.numbers}
     return found | {p for pack in packs for r in pack.rules for p in r.profiles}
 
 
@@ -212,7 +215,7 @@ def setup(args: argparse.Namespace) -> Setup | int:
 
 @contextlib.contextmanager
 def progress_bar(enabled: bool) -> Iterator[Any]:
-    """A rich progress bar on stderr, only on a terminal and never in CI; yields (start, advance) callbacks."""
+    """A rich progress bar on stderr, only on a terminal and never in CI (yields it, or None)."""
     if not enabled or not sys.stderr.isatty() or os.environ.get("CI"):
         yield None
         return
