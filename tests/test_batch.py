@@ -142,7 +142,7 @@ def test_a_worker_that_dies_costs_one_file(batch: Path, default_packs, monkeypat
     checked, with the guard's reason, and the others still are."""
     import linter.run
 
-    real = linter.run._parse_limited
+    real = linter.run.parse_limited
     victim = batch / "reports" / "a.pdf"
 
     def dying(path: Path, *args):
@@ -155,7 +155,7 @@ def test_a_worker_that_dies_costs_one_file(batch: Path, default_packs, monkeypat
             os.kill(os.getpid(), signal.SIGKILL if death == "kill" else signal.SIGSEGV)
         return real(path, *args)
 
-    monkeypatch.setattr(linter.run, "_parse_limited", dying)  # inherited by the forked workers
+    monkeypatch.setattr(linter.run, "parse_limited", dying)  # inherited by the forked workers
     run = run_check([victim, batch / "reports" / "b.pdf"], default_packs, default_manager(), Limits(), jobs=2)
     assert run.exit_code == 2
     assert [fr.error.reason if fr.error else None for fr in run.files] == [reason, None]

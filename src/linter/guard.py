@@ -50,7 +50,8 @@ class Limits:
         )
 
 
-def _child(conn: Any, path: Path, limits: Limits, disabled: tuple[str, ...]) -> None:
+def apply_limits(limits: Limits) -> None:
+    """Cap this process (a worker): address space and recursion depth."""
     import resource
 
     try:
@@ -58,20 +59,31 @@ def _child(conn: Any, path: Path, limits: Limits, disabled: tuple[str, ...]) -> 
     except (ValueError, OSError):  # a lower hard limit is already in force: keep it
         pass
     sys.setrecursionlimit(limits.recursion)
+
+
+def parse_limited(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) -> Document:
+    """In a worker: parse under ``limits``; whatever goes wrong becomes an :class:`InputError`."""
+    apply_limits(limits)
     try:
         from linter.parsing import parse_file
         from linter.plugins import make_manager
 
-        doc = parse_file(path, make_manager(disabled), {"limits": limits})
-        conn.send(("ok", doc))
+        return parse_file(path, make_manager(disabled), {"limits": limits})
+    except InputError:
+        raise
+    except MemoryError:
+        raise memory_error(limits) from None
+    except RecursionError:
+        raise InputError(*TOO_DEEP) from None
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not take the batch down
+        raise InputError("parser_error", f"解析出错：{type(exc).__name__}", f"parser error: {exc!r}"[:300]) from None
+
+
+def _child(conn: Any, path: Path, limits: Limits, disabled: tuple[str, ...]) -> None:
+    try:
+        conn.send(("ok", parse_limited(path, limits, disabled)))
     except InputError as exc:
         conn.send(("input_error", (exc.reason, exc.zh, exc.en)))
-    except MemoryError:
-        conn.send(("input_error", _memory_error(limits)))
-    except RecursionError:
-        conn.send(("input_error", TOO_DEEP))
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not take the batch down
-        conn.send(("input_error", ("parser_error", f"解析出错：{type(exc).__name__}", f"parser error: {exc!r}"[:300])))
     finally:
         conn.close()
 
@@ -79,17 +91,25 @@ def _child(conn: Any, path: Path, limits: Limits, disabled: tuple[str, ...]) -> 
 TOO_DEEP = ("too_deep", "PDF 结构嵌套过深，无法读取", "the PDF nests objects too deeply to be read")
 
 
-def _memory_error(limits: Limits) -> tuple[str, str, str]:
+def timeout_error(limits: Limits) -> InputError:
+    return InputError(
+        "timeout",
+        f"解析超时（超过 {limits.timeout:g} 秒），已停止",
+        f"parsing took longer than {limits.timeout:g} s and was stopped",
+    )
+
+
+def memory_error(limits: Limits) -> InputError:
     mb = limits.memory // MiB
-    return ("memory_limit", f"解析超出内存上限（{mb} MB）", f"parsing exceeded the memory limit ({mb} MB)")
+    return InputError("memory_limit", f"解析超出内存上限（{mb} MB）", f"parsing exceeded the memory limit ({mb} MB)")
 
 
-def _died(exitcode: int | None, limits: Limits) -> tuple[str, str, str]:
+def worker_died(exitcode: int | None, limits: Limits) -> InputError:
     """The worker ended without a word: name the cause as well as the exit status allows."""
     if exitcode is not None and exitcode < 0 and -exitcode in (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT):
         name = signal.Signals(-exitcode).name  # a C stack overflow on deep nesting, or a crash in a C library
-        return ("parser_crash", f"解析进程崩溃（{name}）", f"the parser process crashed ({name})")
-    return _memory_error(limits)  # SIGKILL from the kernel's OOM killer, or MemoryError while sending
+        return InputError("parser_crash", f"解析进程崩溃（{name}）", f"the parser process crashed ({name})")
+    return memory_error(limits)  # SIGKILL from the kernel's OOM killer, or MemoryError while sending
 
 
 def parse_guarded(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) -> Document:
@@ -104,24 +124,23 @@ def parse_guarded(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) ->
     worker.start()
     sender.close()
     status: str = "input_error"
-    payload: Any = _memory_error(limits)
+    payload: Any = None
+    error: InputError | None = None
     try:
         if not receiver.poll(limits.timeout):
-            raise InputError(
-                "timeout",
-                f"解析超时（超过 {limits.timeout:g} 秒），已停止",
-                f"parsing took longer than {limits.timeout:g} s and was stopped",
-            )
+            raise timeout_error(limits)
         try:
             status, payload = receiver.recv()
         except EOFError:  # the worker died without a word
             worker.join(5)
-            payload = _died(worker.exitcode, limits)
+            error = worker_died(worker.exitcode, limits)
     finally:
         if worker.is_alive():
             worker.kill()
         worker.join()
         receiver.close()
+    if error is not None:
+        raise error
     if status == "ok":
         document: Document = payload
         return document

@@ -37,7 +37,7 @@ from linter.dsl import nodes as n
 from linter.dsl.evaluator import evaluate_rules
 from linter.errors import InputError
 from linter.findings import SEVERITIES, STATUSES, EvaluationResult, Finding
-from linter.guard import Limits
+from linter.guard import Limits, memory_error, parse_limited, timeout_error, worker_died
 from linter.model import Document
 from linter.parsing import parse_file, read_input, supported_formats
 
@@ -208,32 +208,6 @@ class _Plan:
     cache: Cache | None
 
 
-class _Capture:
-    """Stands in for the pipe of :func:`linter.guard._child` when the guarded parse runs in our worker."""
-
-    message: Any = None
-
-    def send(self, message: Any) -> None:
-        self.message = message
-
-    def close(self) -> None:
-        pass
-
-
-def _parse_limited(path: Path, limits: Limits, disabled: tuple[str, ...]) -> Document:
-    """In a worker process: parse with the guard's limits applied to this process (memory, recursion)
-    and the guard's error mapping, by running the guard's own child routine here."""
-    from linter import guard
-
-    capture = _Capture()
-    guard._child(capture, path, limits, disabled)
-    status, payload = capture.message
-    if status == "ok":
-        document: Document = payload
-        return document
-    raise InputError(*payload)
-
-
 def _evaluate(plan: _Plan, job: _Job, document: Document) -> tuple[DocInfo, EvaluationResult]:
     if plan.profile:
         document.metadata.profile = plan.profile
@@ -250,7 +224,7 @@ def _work(plan: _Plan, job: _Job, pm: pluggy.PluginManager | None) -> tuple[DocI
     cached = "model" if document is not None else None
     if document is None:
         if pm is None:
-            document = _parse_limited(job.path, plan.limits, plan.disabled)
+            document = parse_limited(job.path, plan.limits, plan.disabled)
         else:  # no worker: the parser still enforces the limits it can check itself (streams, pages, objects)
             document = parse_file(job.path, pm, {"limits": plan.limits})
         if plan.cache is not None and job.model_key:
@@ -265,9 +239,8 @@ def _worker_main(conn: Connection, plan: _Plan, job: _Job) -> None:
     except InputError as exc:
         conn.send(("input_error", (exc.reason, exc.zh, exc.en)))
     except MemoryError:
-        from linter.guard import _memory_error
-
-        conn.send(("input_error", _memory_error(plan.limits)))
+        err = memory_error(plan.limits)
+        conn.send(("input_error", (err.reason, err.zh, err.en)))
     except Exception as exc:  # noqa: BLE001 - a bug must cost one file, not the batch
         conn.send(("input_error", ("internal_error", f"内部错误：{type(exc).__name__}", f"internal error: {exc!r}")))
     finally:
@@ -278,14 +251,6 @@ def _context() -> Any:
     # fork: a worker starts with the parent's imports and loaded rule packs in place
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def _timeout_error(limits: Limits) -> InputError:
-    return InputError(
-        "timeout",
-        f"解析超时（超过 {limits.timeout:g} 秒），已停止",
-        f"parsing took longer than {limits.timeout:g} s and was stopped",
-    )
 
 
 def _run_workers(plan: _Plan, jobs: list[_Job], workers: int,
@@ -314,16 +279,14 @@ def _run_workers(plan: _Plan, jobs: list[_Job], workers: int,
                     status, payload = conn.recv()
                     outcome: Any = payload if status == "ok" else InputError(*payload)
                 except EOFError:  # died without a word: the guard names the cause from the exit status
-                    from linter.guard import _died
-
                     proc = running[conn][1]
                     proc.join(5)
-                    outcome = InputError(*_died(proc.exitcode, plan.limits))
+                    outcome = worker_died(proc.exitcode, plan.limits)
                 finished.append((conn, outcome))
             now = time.monotonic()
             for conn, (_job, _proc, deadline) in list(running.items()):
                 if conn not in ready and now >= deadline:
-                    finished.append((conn, _timeout_error(plan.limits)))
+                    finished.append((conn, timeout_error(plan.limits)))
             for conn, outcome in finished:
                 job, proc, _ = running.pop(conn)
                 if proc.is_alive():
@@ -451,8 +414,3 @@ def _stale(baseline: Baseline | None, remaining: Counter[tuple[str, str]], files
         return 0
     checked = {baseline.report_key(fr.path) for fr in files if fr.checked}
     return sum(count for (report, _), count in remaining.items() if report in checked and count > 0)
-
-
-def check_file(path: Path, packs: list[RulePack], pm: pluggy.PluginManager, limits: Limits) -> FileResult:
-    """One file, no cache (kept for callers of the first API)."""
-    return run_check([path], packs, pm, limits).files[0]

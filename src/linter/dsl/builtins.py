@@ -817,12 +817,16 @@ def repeats(ctx: Context, scope: Any, min: Any = None) -> list[Match]:  # noqa: 
 def _repeat_at(t: str, i: int, shortest: int) -> str | None:
     for length in range(min(40, (len(t) - i) // 2), shortest - 1, -1):
         a = t[i : i + length]
-        if not normalise_label(a):
+        j = i + length
+        # the same phrase again, directly or after one punctuation mark (startswith at an offset: no slicing)
+        if t.startswith(a, j):
+            gap = 0
+        elif t[j : j + 1] in {"，", "、", "；", ",", ";"} and t.startswith(a, j + 1):
+            gap = 1
+        else:
             continue
-        rest = t[i + length :]
-        # the same phrase again, directly or after one punctuation mark
-        if rest.startswith(a) or (rest[:1] in "，、；,;" and rest[1:].startswith(a)):
-            return t[i : i + length + (0 if rest.startswith(a) else 1) + length]
+        if normalise_label(a):  # a run of punctuation or spaces is not a phrase
+            return t[i : j + gap + length]
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Whitespace next to a CJK character is a layout artefact ("减少 201.5 万元"); between two
 # ASCII words it is real. Python's re is safe here: fixed patterns, linear on this input.
@@ -50,6 +51,7 @@ def strip_enumerator(text: str) -> str:
     return _ENUM.sub("", text.strip(), count=1)
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every label of every rule instance
 def normalise_label(text: str | None) -> str:
     """Labels compared whitespace- and punctuation-insensitively, enumerators dropped.
 
