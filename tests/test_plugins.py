@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import linter
-from linter import hookspecs
+from linter import hookimpl, hookspecs
 from linter.errors import InputError
 from linter.plugins import BUILTINS, DISABLE_ENV, PluginLoadError, default_manager, make_manager
 
@@ -237,7 +237,7 @@ def test_plugins_json_and_text():
         assert all(h in HOOKS for h in row["hooks"])
     dsl = by_name["linter.dsl.plugin"]
     assert dsl["source"] == "built-in" and dsl["version"] == linter.__version__
-    assert dsl["hooks"] == ["fiscal_lint_dsl_functions", "fiscal_lint_rule_packs"]
+    assert dsl["hooks"] == ["fiscal_lint_dsl_functions", "fiscal_lint_evaluate", "fiscal_lint_rule_packs"]
     assert len(dsl["rule_packs"]) == 1 and Path(dsl["rule_packs"][0]).is_dir()
     text = cli("plugins")
     assert text.returncode == 0
@@ -370,3 +370,30 @@ def test_bureau_rule_through_the_python_api(bureau_install, bureau_pdf, on_path,
     limits = [f for f in result.findings if f.rule_id == "XB.T.01"]
     assert [(f.args["item"], f.args["lhs"], f.args["rhs"]) for f in limits] == [("合计", "120.0", "100")]
     assert result.rule_status("XB.T.01") == "fail" and not result.errors
+
+
+def test_an_evaluator_plugin_adds_its_findings_to_the_rule_language(fixture_doc) -> None:
+    """Evaluators are plugins: the rule language is the built-in one, and a plugin's result is merged."""
+    from linter.dsl import default_pack_paths, load_packs
+    from linter.findings import EvaluationResult, Finding, Location, Outcome
+    from linter.run import evaluate_document
+
+    class MetaCheck:
+        @hookimpl
+        def fiscal_lint_evaluate(self, document, rules):
+            result = EvaluationResult()
+            ok = document.metadata.publication_date is not None
+            result.outcomes.append(Outcome("XB.META.01", "pass" if ok else "fail", findings=0 if ok else 1))
+            if not ok:
+                result.findings.append(Finding("XB.META.01", "warning", "封面未写明公开日期", "公开日期",
+                                               location=Location(page=1)))
+            return result
+
+    pm = make_manager()
+    rules = [r for p in load_packs(default_pack_paths()) for r in p.rules]
+    builtin_only = evaluate_document(fixture_doc, rules, pm)
+    pm.register(MetaCheck(), name="meta-check")
+    merged = evaluate_document(fixture_doc, rules, pm)
+    assert [f.rule_id for f in merged.findings] == [f.rule_id for f in builtin_only.findings] + ["XB.META.01"]
+    assert merged.outcomes[-1].status == "fail"
+    assert len(merged.outcomes) == len(builtin_only.outcomes) + 1

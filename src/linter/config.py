@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linter.guard import Limits, MiB
+
 CONFIG_FILE = "fiscal-lint.toml"
 PYPROJECT = "pyproject.toml"
 TOOL_TABLE = "fiscal-lint"
@@ -60,6 +62,8 @@ class Key:
     choices: tuple[str, ...] = ()
 
 
+_LIMITS = Limits()  # the guard's defaults are the configuration's defaults
+
 KEYS: tuple[Key, ...] = (
     Key("select", "str-list", [], "只检查这些规则编号前缀（默认全部） / rule-id prefixes to check (default: all)"),
     Key("ignore", "str-list", [], "不检查这些规则编号前缀 / rule-id prefixes not to check"),
@@ -74,8 +78,12 @@ KEYS: tuple[Key, ...] = (
     Key("cache", "bool", True, "缓存解析结果（按内容哈希） / cache parsed reports by content hash"),
     Key("cache-dir", "path", None, f"缓存目录（默认：用户缓存目录，或 {CACHE_ENV}） / cache folder"),
     Key("jobs", "int", 1, "并行的工作进程数（0 为 CPU 数） / worker processes (0: one per CPU)"),
-    Key("timeout", "float", 120.0, "每个文件的时限（秒），0 表示不限、不用子进程 / per-file time limit, 0 = none"),
-    Key("max-memory", "int", 2048, "每个文件的内存上限（MB） / per-file memory limit (MB)"),
+    Key("timeout", "float", _LIMITS.timeout, "每个文件的时限（秒），0 表示不限、不用子进程 / per-file time limit, 0 = none"),
+    Key("max-memory", "int", _LIMITS.memory // MiB, "每个文件的内存上限（MB） / per-file memory limit (MB)"),
+    Key("max-stream", "int", _LIMITS.max_stream // MiB, "单个数据流解压后的上限（MB） / decompressed size of one stream (MB)"),
+    Key("max-pages", "int", _LIMITS.max_pages, "每个文件的页数上限 / pages per file"),
+    Key("max-page-objects", "int", _LIMITS.max_page_objects, "每页的对象数上限 / objects on one page"),
+    Key("max-depth", "int", _LIMITS.recursion, "解析进程的递归深度上限 / recursion limit of the parser process"),
 )
 KEY_BY_NAME = {k.name: k for k in KEYS}
 RUN_ONLY = frozenset({"log", "cache", "cache-dir", "jobs"})  # settings that cannot change any finding
@@ -96,10 +104,24 @@ class Config:
     cache: bool = True
     cache_dir: Path | None = None
     jobs: int = 1
-    timeout: float = 120.0
-    max_memory: int = 2048
+    timeout: float = _LIMITS.timeout
+    max_memory: int = _LIMITS.memory // MiB
+    max_stream: int = _LIMITS.max_stream // MiB
+    max_pages: int = _LIMITS.max_pages
+    max_page_objects: int = _LIMITS.max_page_objects
+    max_depth: int = _LIMITS.recursion
     file: Path | None = None  # the file the values were read from
     sources: dict[str, str] = field(default_factory=dict)  # key → where its value came from
+
+    def limits(self) -> Limits:
+        return Limits(
+            timeout=self.timeout,
+            memory=self.max_memory * MiB,
+            recursion=max(100, self.max_depth),
+            max_stream=self.max_stream * MiB,
+            max_pages=self.max_pages,
+            max_page_objects=self.max_page_objects,
+        )
 
     # -- values ------------------------------------------------------------------------------
     def get(self, key: str) -> Any:

@@ -233,6 +233,43 @@ def fiscal_lint_dsl_functions() -> dict[str, Any]:
 
 
 @hookspec
+def fiscal_lint_evaluate(document: Any, rules: list[Any]) -> Any:
+    """Evaluate a parsed document: a rule kind of your own next to the rule language.
+
+    **When:** once per checked document (in the worker process that parsed it), after parsing and
+    post-processing, with the rules of every loaded pack after ``select`` / ``ignore``.
+
+    **Results:** all collected; the findings, outcomes and rule errors of every result are merged, in
+    plugin order. The rule-language evaluator (``linter.dsl.plugin``) is the built-in implementation:
+    it runs ``rules``. Return None when you have nothing to add.
+
+    **Arguments:** ``document``, the :class:`linter.model.Document`; ``rules``, the rule-language
+    rules of the run (:class:`linter.dsl.nodes.Rule`) — a plugin with checks of another kind usually
+    ignores them.
+
+    **Return:** a :class:`linter.findings.EvaluationResult` (findings, outcomes, errors), or None.
+    Give every finding a stable ``rule_id`` of your own prefix and an :class:`~linter.findings.Outcome`
+    per evaluation, so that a document where nothing could be checked never looks clean.
+
+    **Example:**
+
+    .. code-block:: python
+
+        from linter.findings import EvaluationResult, Finding, Location, Outcome
+
+        @hookimpl
+        def fiscal_lint_evaluate(document, rules):
+            result = EvaluationResult()
+            ok = document.metadata.publication_date is not None
+            result.outcomes.append(Outcome("XB.META.01", "pass" if ok else "fail", findings=0 if ok else 1))
+            if not ok:
+                result.findings.append(Finding("XB.META.01", "warning", "封面未写明公开日期", "公开日期",
+                                               location=Location(page=1)))
+            return result
+    """
+
+
+@hookspec
 def fiscal_lint_reporters() -> dict[str, Any]:
     """Output formats, by name.
 

@@ -34,12 +34,12 @@ from linter.cache import Cache, code_version, digest, plugin_versions
 from linter.config import Config
 from linter.dsl import RulePack
 from linter.dsl import nodes as n
-from linter.dsl.evaluator import evaluate_rules
 from linter.errors import InputError
 from linter.findings import SEVERITIES, STATUSES, EvaluationResult, Finding
 from linter.guard import Limits, memory_error, parse_limited, timeout_error, worker_died
 from linter.model import Document
 from linter.parsing import parse_file, read_input, supported_formats
+from linter.plugins import default_manager
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 FAIL_LEVELS = ("error", "warning", "info", "never")
@@ -208,10 +208,19 @@ class _Plan:
     cache: Cache | None
 
 
+def evaluate_document(document: Document, rules: list[n.Rule], pm: pluggy.PluginManager) -> EvaluationResult:
+    """Every evaluator plugin over the document (the rule language is the built-in one), merged in plugin order."""
+    merged = EvaluationResult()
+    for result in reversed(pm.hook.fiscal_lint_evaluate(document=document, rules=rules)):
+        if result is not None:
+            merged.merge(result)
+    return merged
+
+
 def _evaluate(plan: _Plan, job: _Job, document: Document) -> tuple[DocInfo, EvaluationResult]:
     if plan.profile:
         document.metadata.profile = plan.profile
-    result = evaluate_rules(plan.rules, document)
+    result = evaluate_document(document, plan.rules, default_manager())
     info = DocInfo.of(document)
     if plan.cache is not None and job.result_key is not None:
         plan.cache.put_result(job.result_key, info.to_dict(), result)

@@ -20,10 +20,10 @@ import pluggy
 
 from linter.baseline import Baseline, BaselineError, load_baseline
 from linter.cache import Cache, code_version, plugin_versions
+from linter.commands.parse import add_limit_options
 from linter.config import Config, ConfigError, apply_cli, load_config, split_prefixes
 from linter.dsl import DslError, RulePack, load_packs
-from linter.guard import Limits
-from linter.plugins import default_manager, make_manager
+from linter.plugins import default_manager, set_disabled
 from linter.run import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult, run_check, utc_now
 
 EXIT_USAGE = EXIT_NOT_CHECKED
@@ -90,9 +90,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    help="并行的工作进程数，0 为 CPU 数（默认 1） / worker processes, 0 = one per CPU (default 1)")
     g.add_argument("--no-cache", action="store_true", default=None, help="不读不写缓存 / bypass the cache")
     g.add_argument("--cache-dir", type=Path, metavar="DIR", help="缓存目录 / cache folder")
-    g.add_argument("--timeout", type=float, metavar="SECONDS",
-                   help="每个文件的时限（秒），0 表示不限、不用子进程（默认 120） / per-file time limit, 0 = none")
-    g.add_argument("--max-memory", type=int, metavar="MB", help="每个文件的内存上限（MB，默认 2048） / per-file memory limit")
+    add_limit_options(p, with_defaults=False)
 
 
 # ---- shared by check, baseline, explain, config ------------------------------------------------
@@ -117,6 +115,10 @@ def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
         "jobs": opt("jobs"),
         "timeout": opt("timeout"),
         "max-memory": opt("max_memory"),
+        "max-stream": opt("max_stream"),
+        "max-pages": opt("max_pages"),
+        "max-page-objects": opt("max_page_objects"),
+        "max-depth": opt("max_depth"),
     }
 
 
@@ -129,8 +131,8 @@ def effective_config(args: argparse.Namespace) -> Config:
 
 
 def manager_for(config: Config) -> pluggy.PluginManager:
-    if config.disable_plugins:
-        return make_manager(tuple(config.disable_plugins))
+    # The process-wide manager follows the setting, so the rule-function table leaves the plugins out too.
+    set_disabled(config.disable_plugins)
     return default_manager()
 
 
@@ -160,10 +162,6 @@ def reporters(pm: pluggy.PluginManager) -> dict[str, Any]:
     for table in reversed(pm.hook.fiscal_lint_reporters()):  # registration order: later plugins override
         out.update(table)
     return out
-
-
-def limits_for(config: Config) -> Limits:
-    return Limits(timeout=config.timeout, memory=config.max_memory * 1024**2)
 
 
 def warn_unused(config: Config, packs: list[RulePack]) -> None:
@@ -279,7 +277,7 @@ def execute(args: argparse.Namespace, s: Setup, baseline: Baseline | None = None
 
         try:
             result = run_check(
-                args.files, s.packs, s.pm, limits_for(config), config.fail_on,
+                args.files, s.packs, s.pm, config.limits(), config.fail_on,
                 config=config, cache=cache, baseline=baseline, jobs=config.jobs,
                 on_start=on_start, on_file=on_file, on_progress=on_progress,
             )

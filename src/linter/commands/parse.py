@@ -29,22 +29,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def add_limit_options(p: argparse.ArgumentParser) -> None:
-    """The resource guard's limits (:class:`linter.guard.Limits`); a file that hits one is not checked (exit 2)."""
+def add_limit_options(p: argparse.ArgumentParser, with_defaults: bool = True) -> None:
+    """The resource guard's limits (:class:`linter.guard.Limits`); a file that hits one is not checked (exit 2).
+
+    ``with_defaults=False`` leaves unset options as None, so that a configuration file can supply them.
+    """
     d = Limits()
+
+    def default(value: Any) -> Any:
+        return value if with_defaults else None
+
     g = p.add_argument_group("资源限制 / resource limits")
-    g.add_argument("--timeout", type=float, default=d.timeout, metavar="SECONDS",
+    g.add_argument("--timeout", type=float, default=default(d.timeout), metavar="SECONDS",
                    help=f"每个文件的解析时限（秒），0 表示不限、不用子进程 / per-file time limit, 0 = none (default {d.timeout:g})")
-    g.add_argument("--max-memory", type=int, default=d.memory // MiB, metavar="MB",
+    g.add_argument("--max-memory", type=int, default=default(d.memory // MiB), metavar="MB",
                    help=f"每个文件的内存上限（MB） / per-file memory limit (default {d.memory // MiB})")
-    g.add_argument("--max-stream", type=int, default=d.max_stream // MiB, metavar="MB",
+    g.add_argument("--max-stream", type=int, default=default(d.max_stream // MiB), metavar="MB",
                    help=f"单个数据流解压后的上限（MB） / decompressed size of one PDF stream (default {d.max_stream // MiB})")
-    g.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
+    g.add_argument("--max-pages", type=int, default=default(d.max_pages), metavar="N",
                    help=f"每个文件的页数上限 / pages per file (default {d.max_pages})")
-    g.add_argument("--max-page-objects", type=int, default=d.max_page_objects, metavar="N",
+    g.add_argument("--max-page-objects", type=int, default=default(d.max_page_objects), metavar="N",
                    help=f"每页的对象数上限（字符、线条、图片） / objects on one page: characters, lines, images "
                    f"(default {d.max_page_objects})")
-    g.add_argument("--max-depth", type=int, default=d.recursion, metavar="N",
+    g.add_argument("--max-depth", type=int, default=default(d.recursion), metavar="N",
                    help=f"解析进程的递归深度上限 / recursion limit of the parser process (default {d.recursion})")
 
 

@@ -1,5 +1,5 @@
-"""The built-in DSL functions and the default rule pack, registered through the same hooks a
-third-party plugin uses."""
+"""The rule language as a plugin: its evaluator, its built-in functions and the default rule pack,
+registered through the same hooks a third-party plugin uses."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from linter.dsl.builtins import FUNCTIONS
+from linter.dsl.evaluator import evaluate_rules
+from linter.dsl.nodes import Rule
 from linter.dsl.pack import default_pack_paths
+from linter.findings import EvaluationResult
 from linter.hookspecs import hookimpl
+from linter.model import Document
 
 
 @hookimpl
@@ -20,3 +24,8 @@ def fiscal_lint_dsl_functions() -> dict[str, Callable[..., Any]]:
 @hookimpl
 def fiscal_lint_rule_packs() -> list[Path]:
     return [p for p in default_pack_paths() if p.exists()]
+
+
+@hookimpl
+def fiscal_lint_evaluate(document: Document, rules: list[Rule]) -> EvaluationResult:
+    return evaluate_rules(rules, document)
