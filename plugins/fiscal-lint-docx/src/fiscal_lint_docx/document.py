@@ -15,6 +15,7 @@ from docx.oxml.parser import parse_xml
 from linter.catalogue import Catalogue
 from linter.errors import InputError
 from linter.model import Document, Metadata, ParserInfo, Source, Table, TocEntry
+from linter.text import squash
 from lxml import etree
 
 from fiscal_lint_docx.prose import (
@@ -27,7 +28,7 @@ from fiscal_lint_docx.prose import (
     is_toc_title,
     toc_entry,
 )
-from fiscal_lint_docx.reader import Block, BodyReader, Grid, Para, squash
+from fiscal_lint_docx.reader import Block, BodyReader, Grid, Para
 from fiscal_lint_docx.tables import MAX_HEADER_ROWS, Caption, build_table, is_note, is_title, read_caption_line
 
 PARSER_NAME = "fiscal-lint-docx"

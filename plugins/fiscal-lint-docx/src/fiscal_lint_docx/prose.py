@@ -8,8 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from linter.model import Metadata, Paragraph, Section, TocEntry
+from linter.text import join_wrapped, squash, strip_prefix
 
-from fiscal_lint_docx.reader import Para, join_lines, squash
+from fiscal_lint_docx.reader import Para
 
 MAX_HEADING_CHARS = 60  # a longer line is a sentence that happens to start with a number
 DISPLAY_DELTA = 0.8  # pt larger than body text: a display heading (as the PDF parser decides)
@@ -42,19 +43,8 @@ def numbered(text: str) -> Heading | None:
     for level, pattern, shape in _NUMBERED:
         m = pattern.match(norm)
         if m:
-            return Heading(number=shape.format(m.group(1)), title=_strip_prefix(text, m.end()), level=level)
+            return Heading(number=shape.format(m.group(1)), title=strip_prefix(" ".join(text.split()), m.end()), level=level)
     return None
-
-
-def _strip_prefix(text: str, prefix: int) -> str:
-    """``text`` without its first ``prefix`` characters of NFKC non-space text and the separator after them."""
-    text = " ".join(text.split())
-    seen = 0
-    for i, ch in enumerate(text):
-        if seen >= prefix:
-            return text[i:].lstrip(" 、.．:：")
-        seen += len("".join(unicodedata.normalize("NFKC", ch).split()))
-    return ""
 
 
 def body_size(paras: list[Para]) -> float | None:
@@ -136,7 +126,7 @@ def cover_metadata(cover: list[Para], fallback_title: str | None) -> Metadata:
     sizes = [p.size for p in cover if p.size is not None]
     top = max(sizes) if sizes else None
     title_lines = [p.text for p in cover if top is not None and p.size == top]
-    title = join_lines(title_lines) or (fallback_title or None)
+    title = join_wrapped(title_lines) or (fallback_title or None)
     meta = Metadata(title=" ".join(title.split()) if title else None)
     if title:
         year = _YEAR.search(title)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from linter.tables import SlotGrid
+from linter.text import is_cjk, join_wrapped
 
 Element = BaseOxmlElement
 
@@ -25,36 +27,6 @@ _OFF = {"0", "false", "off", "none"}
 # boxes (their own paragraphs, often a duplicated VML fallback).
 _SKIP_INSIDE = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent")}
 _CONTAINERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag")}
-
-
-def is_cjk(ch: str) -> bool:
-    """Ideographs and the full-width punctuation around them, between which no space is written."""
-    o = ord(ch)
-    return (
-        0x2E80 <= o <= 0x9FFF  # radicals, CJK punctuation, kana, ideographs
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFF00 <= o <= 0xFFEF  # full-width forms: ，（）：
-        or 0x2018 <= o <= 0x201F  # “ ” ‘ ’ used as Chinese quotes
-        or 0x20000 <= o <= 0x2FA1F
-    )
-
-
-def join_lines(lines: list[str]) -> str:
-    """Lines of one paragraph or cell as one string: no space between two CJK sides, one space otherwise."""
-    out = ""
-    for line in (ln.strip() for ln in lines):
-        if not line:
-            continue
-        if out and not (is_cjk(out[-1]) and is_cjk(line[0])):
-            out += " "
-        out += line
-    return out
-
-
-def squash(text: str) -> str:
-    """Whitespace-normalised for matching and naming: no space next to a CJK character (``收 入`` → ``收入``)."""
-    t = " ".join(text.split())
-    return "".join(ch for i, ch in enumerate(t) if ch != " " or not (is_cjk(t[i - 1]) or is_cjk(t[i + 1])))
 
 
 @dataclass
@@ -73,25 +45,10 @@ class Para:
 
 
 @dataclass
-class Grid:
+class Grid(SlotGrid):
     """A table as laid out: text at a merged cell's top-left slot, None in the slots it covers."""
 
-    slots: list[list[str | None]]
-    owner: list[list[tuple[int, int]]]  # top-left slot of the merged cell covering each slot
-    pages: list[int]  # page of each row
     marked_header: int = 0  # leading rows flagged as repeating header rows (w:tblHeader)
-
-    @property
-    def width(self) -> int:
-        return len(self.slots[0]) if self.slots else 0
-
-    def text_at(self, r: int, c: int) -> str:
-        """The text of the merged cell that covers slot (r, c)."""
-        r0, c0 = self.owner[r][c]
-        return self.slots[r0][c0] or ""
-
-    def is_origin(self, r: int, c: int) -> bool:
-        return self.owner[r][c] == (r, c)
 
     def extend(self, other: Grid, skip: int) -> None:
         """Append ``other``'s rows after its first ``skip`` rows (a continuation whose header repeats)."""
@@ -379,7 +336,7 @@ class BodyReader:
         jc = prop("w:jc")
         outline = prop("w:outlineLvl")
         return Para(
-            text=join_lines(texts),
+            text=join_wrapped(texts),
             raw_text="\n".join(t for t in texts if t),
             page=first if first is not None else last,
             page_end=last,
@@ -449,7 +406,7 @@ class BodyReader:
 
     def _cell_text(self, tc: Element) -> str:
         """The cell's paragraphs joined like the wrapped lines of a PDF cell, so both parsers print it alike."""
-        return join_lines([self.paragraph(p, in_table=True).text for p in tc.iter(qn("w:p")) if not _inside(p, tc, _SKIP_INSIDE)])
+        return join_wrapped([self.paragraph(p, in_table=True).text for p in tc.iter(qn("w:p")) if not _inside(p, tc, _SKIP_INSIDE)])
 
 
 def _val(parent: Element | None, tag: str) -> str | None:

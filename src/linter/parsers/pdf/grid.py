@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linter.parsers.pdf.pages import Char, Page, Segment
+from linter.text import is_cjk, join_wrapped
 
 BBox = tuple[float, float, float, float]
 
@@ -25,31 +26,6 @@ SNAP = 1.5  # pt: rules closer than this are one rule; a gap this small does not
 MIN_RULE = 1.0  # pt: shorter pieces are corner dots of per-cell borders, not rules
 
 _SPACE_RUN = re.compile(r"[ \t\u3000]+")
-
-
-def is_cjk(ch: str) -> bool:
-    """Ideographs and the full-width punctuation set around them (no space is written between those)."""
-    o = ord(ch)
-    return (
-        0x2E80 <= o <= 0x9FFF  # radicals, CJK punctuation, kana, ideographs
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFF00 <= o <= 0xFFEF  # full-width forms: ，（）：
-        or 0x2018 <= o <= 0x201F  # “ ” ‘ ’ used as Chinese quotes
-        or 0x20000 <= o <= 0x2FA1F
-    )
-
-
-def join_wrapped(parts: list[str]) -> str:
-    """Join the lines of a wrapped cell or note: no space between two CJK sides, one space otherwise."""
-    out = ""
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if out and not (is_cjk(out[-1]) and is_cjk(part[0])):
-            out += " "
-        out += part
-    return out
 
 
 @dataclass(eq=False, slots=True)

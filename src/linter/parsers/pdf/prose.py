@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from linter.model import BBox, Metadata, Paragraph, Section, TocEntry
 from linter.parsers.pdf.pages import Char, Page, TextLine, _make_line
+from linter.text import strip_prefix
 
 _NUM = "一二三四五六七八九十"
 # (level, pattern on NFKC text without whitespace); the group is the number as printed
@@ -506,21 +507,11 @@ def _section(h: _Heading, level: int) -> Section:
     return Section(
         heading=text,
         number=h.number,
-        title=_strip_prefix(text, h.prefix),
+        title=strip_prefix(text, h.prefix),
         level=level,
         page=first.page,
         bbox=_bbox(on_first),
     )
-
-
-def _strip_prefix(text: str, prefix: int) -> str:
-    """``text`` without its first ``prefix`` characters of NFKC non-space text, and the separator after them."""
-    seen = 0
-    for i, ch in enumerate(text):
-        if seen >= prefix:
-            return text[i:].lstrip(" 、.．:：")
-        seen += len("".join(unicodedata.normalize("NFKC", ch).split()))
-    return ""
 
 
 def _paragraph(lines: list[_Line]) -> Paragraph:

@@ -9,14 +9,15 @@ column roles, lanes and body rows are read off the stitched grid.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from linter.catalogue import Catalogue, TableSpec
-from linter.model import BBox, Cell, Column, Lane, Note, Row, Table
-from linter.numbers import amount_value, code_kind, code_level, is_code, join_split_code, parse_amount
-from linter.parsers.pdf.grid import Grid, GridCell, build_grid, find_grids, is_cjk, join_wrapped
+from linter.model import BBox, Note, Table
+from linter.numbers import parse_amount
+from linter.parsers.pdf.grid import Grid, GridCell, build_grid, find_grids
 from linter.parsers.pdf.pages import Page, TextLine
+from linter.tables import Caption, SlotGrid, build_table, column_roles, is_blank_total, is_lanci_row
+from linter.text import is_note_start, join_wrapped, norm, squash
 
 EDGE_TOL = 2.0  # pt: column edges of a continuation part may drift this much
 IDENTITY_REACH = 130.0  # pt above the top rule where a title, 表号 or 单位 line may sit
@@ -29,19 +30,11 @@ _UNIT_NAME = re.compile(
 )
 _PRE_LINE = re.compile(r"^(?:填报日期|填报人|联系电话|编制日期)[:：]")
 _FOOTER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|\d+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
-_NOTE_START = re.compile(r"^(?:注|说明|备注)\s*\d*\s*[:：]|^注\s*\d")
 _NOTE_ITEM = re.compile(r"^(?:\d+\s*[.．、]|[（(]\d+[)）])")
-_ABSENCE = re.compile(r"^本(?:部门|单位).{0,80}无")
-_TOTAL = re.compile(r"(?:合计|总计)$")
 _HEADER_WORD = re.compile(
     r"项目|科目|编码|名称|行次|栏次|金额|数|计|收入|支出|经费|费|类|款|项|序号|事项|内容|情况|目标|形式|进度|结余|结转|拨款|分类|备注|说明"
     r"|预算|决算|资金|其中"
 )
-_CODE_HEADER = re.compile(r"编码|代码|^(?:类|款|项)$")
-_LABEL_HEADER = re.compile(r"^(?:项目|科目名称|项目名称|名称|科目|单位名称)$")
-_TEXT_HEADER = re.compile(r"^(?:序号|备注|说明)$|情况|内容|事项|形式|原因|依据")
-_PLACEHOLDER = {"-", "—", "－", "/", "——", "--"}
-_KEYS = ("code", "label")
 
 
 def extract_tables(
@@ -143,7 +136,7 @@ def _read_identity(part: _Part, above: list[TextLine], catalogue: Catalogue) -> 
 
 def _classify(text: str, catalogue: Catalogue) -> tuple[str | None, str | None]:
     """What an identity line is: ("title" | "number" | "unit" | "unit_name" | "pre", value), or (None, None)."""
-    t = _norm(text)
+    t = norm(text)
     m = _CURRENCY.search(t)
     if m:
         rest = t[: m.start()]
@@ -182,8 +175,8 @@ def _read_notes(part: _Part, below: list[TextLine]) -> None:
         gap = ln.top - (prev.bottom if prev is not None else grid.ys[-1])
         if gap > 2.5 * ln.size:
             break
-        t = _norm(ln.text)
-        if _NOTE_START.match(t) or _ABSENCE.match(t) or (groups and _NOTE_ITEM.match(t)):
+        t = norm(ln.text)
+        if is_note_start(t) or (groups and _NOTE_ITEM.match(t)):
             current = [ln]
             groups.append(current)
         elif (
@@ -245,7 +238,9 @@ def _stitch(group: list[_Part]) -> tuple[_Stitched, int]:
     st.add(group[0].grid)
     n_header = _header_rows(st.rows)
     header_texts = [_row_signature(st.rows, r) for r in range(n_header)]
-    text_table = all(role in ("text", "label") for role in _roles(st.rows, n_header, {})[1])
+    lanci = _lanci_index(st.rows, n_header)
+    path_rows = range(lanci if lanci is not None else n_header)
+    text_table = all(role in ("text", "label") for role in column_roles(_slots(st), path_rows, n_header)[1])
     for part in group[1:]:
         start = _repeated_header(part.grid, header_texts)
         if start >= part.grid.n_rows:
@@ -262,42 +257,58 @@ def _build_table(group: list[_Part], catalogue: Catalogue) -> Table:
     first = group[0]
     st, n_header = _stitch(group)
     subheaders = _lift_stray_subheaders(st.rows, n_header)
-    paths, roles, column_nos, n_path_rows = _columns(st.rows, n_header, subheaders)
-    lanes_cols = _lanes(roles)
     spec, number, title = _identity(group, catalogue)
-
-    columns = []
-    for lane_index, cols in enumerate(lanes_cols):
-        for c in cols:
-            columns.append(Column(c, paths[c], roles[c], lane_index, column_nos[c]))
-    columns.sort(key=lambda col: col.index)
-
-    rows = _body_rows(st, n_header, roles, lanes_cols)
-    lanes = [
-        Lane(i, name, cols)
-        for i, (cols, name) in enumerate(
-            zip(lanes_cols, _lane_names(st.rows, lanes_cols, rows, spec, n_path_rows), strict=True)
-        )
-    ]
-    header = [
-        [cell.text if _is_root(st.rows, r, c) else None for c, cell in enumerate(st.rows[r])] for r in range(n_header)
-    ]
-    notes = [note for part in group for note in part.notes]
-    return Table(
-        key=spec.key if spec else None,
-        number=number,
-        title=title or "",
-        unit=next((p.unit for p in group if p.unit), None),
-        unit_name=next((p.unit_name for p in group if p.unit_name), None),
+    unit = next((p.unit for p in group if p.unit), None)
+    unit_name = next((p.unit_name for p in group if p.unit_name), None)
+    return build_table(
+        _slots(st),
+        top=0,
+        n_header=n_header,
+        number_row=_lanci_index(st.rows, n_header),
+        caption=Caption(number=number, title=title or "", unit=unit, unit_name=unit_name),
+        spec=spec,
+        notes=[note for part in group for note in part.notes],
         page=first.page.number,
         page_end=group[-1].page.number,
-        columns=columns,
-        lanes=lanes,
-        header=header,
-        rows=rows,
-        notes=notes,
         bbox=_round(first.grid.bbox),
+        extra_names=subheaders,
     )
+
+
+@dataclass
+class _Slots(SlotGrid):
+    """The stitched grid as the core's slot grid, with the PDF's layout: every slot's bbox."""
+
+    cells: list[list[GridCell]] = field(default_factory=list)
+    source: list[tuple[Grid, int]] = field(default_factory=list)
+
+    def cell_bbox(self, r: int, c: int) -> BBox | None:
+        return self.cells[r][c].bbox
+
+    def slot_bbox(self, r: int, c: int) -> BBox | None:
+        grid, local = self.source[r]
+        return grid.slot_bbox(local, c)
+
+
+def _slots(st: _Stitched) -> _Slots:
+    """Merged cells by identity → texts at their top-left slots and the owner of every slot."""
+    rows = st.rows
+    slots: list[list[str | None]] = []
+    owner: list[list[tuple[int, int]]] = []
+    for r, row in enumerate(rows):
+        slots.append([])
+        owner.append([])
+        for c, cell in enumerate(row):
+            if r and rows[r - 1][c] is cell:
+                origin = owner[r - 1][c]
+            elif c and row[c - 1] is cell:
+                origin = owner[r][c - 1]
+            else:
+                origin = (r, c)
+            owner[r].append(origin)
+            slots[r].append(cell.text if origin == (r, c) else None)
+    pages = [grid.page for grid, _ in st.source]
+    return _Slots(slots, owner, pages, cells=rows, source=st.source)
 
 
 def _identity(group: list[_Part], catalogue: Catalogue) -> tuple[TableSpec | None, str | None, str | None]:
@@ -317,10 +328,11 @@ def _header_rows(rows: list[list[GridCell]]) -> int:
     data row (which must follow at once). A form (label | value rows) has none."""
     last = 0
     for r in range(min(len(rows), 8)):
-        texts = [_squash(cell.text) for c, cell in enumerate(rows[r]) if _is_root(rows, r, c) and cell.text.strip()]
-        if _is_lanci_row(texts):
+        texts = [squash(cell.text) for c, cell in enumerate(rows[r]) if _is_root(rows, r, c) and cell.text.strip()]
+        if is_lanci_row(texts):
             return r + 1
-        if any(_is_number_like(t) for t in texts) or _is_blank_total(rows, r, texts):
+        blank_total = is_blank_total([squash(cell.text) for c, cell in enumerate(rows[r]) if _is_root(rows, r, c)])
+        if any(_is_number_like(t) for t in texts) or blank_total:
             return last if last == r else 0
         if not texts:
             if r and any(rows[r][c] is rows[r - 1][c] for c in range(len(rows[r]))):
@@ -333,25 +345,9 @@ def _header_rows(rows: list[list[GridCell]]) -> int:
     return last
 
 
-def _is_blank_total(rows: list[list[GridCell]], r: int, texts: list[str]) -> bool:
-    """A 合计 row with nothing in it (a table without data): body, although 合计 is also a header word."""
-    return any(t in ("合计", "总计") for t in texts) and any(
-        _is_root(rows, r, c) and not cell.text.strip() for c, cell in enumerate(rows[r])
-    )
-
-
-def _is_lanci_row(texts: list[str]) -> bool:
-    nums = [t for t in texts if t != "栏次"]
-    if not all(t.isdigit() for t in nums):
-        return False
-    if "栏次" in texts:
-        return True
-    return len(nums) >= 3 and nums == [str(i) for i in range(1, len(nums) + 1)]
-
-
 def _lanci_index(rows: list[list[GridCell]], n_header: int) -> int | None:
     """The printed 栏次 row (always the header's last row), which numbers the columns and is not a path level."""
-    return n_header - 1 if n_header and _is_lanci_row(_row_texts(rows, n_header - 1)) else None
+    return n_header - 1 if n_header and is_lanci_row(_row_texts(rows, n_header - 1)) else None
 
 
 def _repeated_header(grid: Grid, header_texts: list[list[str | None]]) -> int:
@@ -408,13 +404,13 @@ def _lift_stray_subheaders(rows: list[list[GridCell]], n_header: int) -> dict[in
     if not n_header or n_header >= len(rows):
         return {}
     bottom, body = rows[n_header - 1], rows[n_header]
-    if not any(_squash(cell.text) in ("合计", "总计") for cell in body):
+    if not any(squash(cell.text) in ("合计", "总计") for cell in body):
         return {}
     lifted: dict[int, str] = {}
     c = 0
     while c < len(bottom):
         span = [k for k in range(c, len(bottom)) if bottom[k] is bottom[c]]
-        texts = [_squash(body[k].text) if _is_root(rows, n_header, k) and body[k].colspan == 1 else "" for k in span]
+        texts = [squash(body[k].text) if _is_root(rows, n_header, k) and body[k].colspan == 1 else "" for k in span]
         if (
             len(span) > 1
             and len(set(texts)) == len(texts)
@@ -427,157 +423,6 @@ def _lift_stray_subheaders(rows: list[list[GridCell]], n_header: int) -> dict[in
     return lifted
 
 
-def _columns(
-    rows: list[list[GridCell]], n_header: int, lifted: dict[int, str]
-) -> tuple[list[list[str]], list[str], list[str | None], int]:
-    """Header path, role and printed 栏次 number of every column."""
-    n_cols = len(rows[0]) if rows else 0
-    lanci = _lanci_index(rows, n_header)
-    n_path_rows = lanci if lanci is not None else n_header
-    paths, roles = _roles(rows, n_header, lifted)
-    column_nos: list[str | None] = [None] * n_cols
-    if lanci is not None:
-        for c in range(n_cols):
-            t = _squash(rows[lanci][c].text) if _is_root(rows, lanci, c) else ""
-            column_nos[c] = t if t.isdigit() else None
-    return paths, roles, column_nos, n_path_rows
-
-
-def _roles(rows: list[list[GridCell]], n_header: int, lifted: dict[int, str]) -> tuple[list[list[str]], list[str]]:
-    n_cols = len(rows[0]) if rows else 0
-    lanci = _lanci_index(rows, n_header)
-    path_rows = range(lanci if lanci is not None else n_header)
-    paths: list[list[str]] = []
-    roles: list[str] = []
-    for c in range(n_cols):
-        path: list[str] = []
-        seen: set[int] = set()
-        for r in path_rows:
-            cell = rows[r][c]
-            t = _squash(cell.text)
-            if t and id(cell) not in seen:
-                path.append(t)
-            seen.add(id(cell))
-        if c in lifted:
-            path.append(lifted[c])
-        paths.append(path)
-        roles.append(_role(path, [rows[r][c].text for r in range(n_header, len(rows)) if _is_root(rows, r, c)]))
-    return paths, roles
-
-
-def _role(path: list[str], values: list[str]) -> str:
-    norm = [unicodedata.normalize("NFKC", p) for p in path]
-    if any(p == "行次" for p in norm):
-        return "line_no"
-    if any(_CODE_HEADER.search(p) for p in norm):
-        return "code"
-    if norm and _LABEL_HEADER.match(norm[-1]):
-        return "label"
-    if norm and _TEXT_HEADER.search(norm[-1]):
-        return "text"
-    filled = [v for v in (_squash(v) for v in values) if v]
-    if filled:
-        return "amount" if all(v in _PLACEHOLDER or parse_amount(v) is not None for v in filled) else "text"
-    return "amount" if norm else "text"
-
-
-def _lanes(roles: list[str]) -> list[list[int]]:
-    """Side-by-side lanes: the role pattern (key columns, then values) repeated, e.g. label,line_no,amount ×2."""
-    groups: list[list[int]] = [[]]
-    for c, role in enumerate(roles):
-        cur = groups[-1]
-        # a key column right after value columns opens the next lane, once this lane has keys of its own
-        if role in _KEYS and cur and roles[cur[-1]] not in _KEYS and any(roles[k] in _KEYS for k in cur):
-            groups.append([c])
-        else:
-            cur.append(c)
-    keys = [[roles[c] for c in g if roles[c] in _KEYS] for g in groups]
-    if len(groups) < 2 or any(k != keys[0] for k in keys):
-        return [list(range(len(roles)))]
-    return groups
-
-
-def _lane_names(
-    rows: list[list[GridCell]], lanes: list[list[int]], body: list[Row], spec: TableSpec | None, n_path_rows: int
-) -> list[str | None]:
-    if len(lanes) < 2:
-        return [None]
-    if spec is not None and len(spec.lanes) == len(lanes):
-        return list(spec.lanes)
-    if n_path_rows:
-        tops = [_squash(rows[0][cols[0]].text) for cols in lanes]
-        if all(tops) and len(set(tops)) == len(tops):
-            return list(tops)
-    names: list[str | None] = []
-    for i in range(len(lanes)):
-        total = next((r.label for r in body if r.lane == i and r.level == "合计" and r.label), "")
-        names.append(_TOTAL.sub("", total) or None)
-    return names
-
-
-def _body_rows(st: _Stitched, n_header: int, roles: list[str], lanes: list[list[int]]) -> list[Row]:
-    rows = st.rows
-    right: dict[int, int] = {}  # id(cell) → its rightmost column
-    for row in rows:
-        for c, cell in enumerate(row):
-            right[id(cell)] = max(right.get(id(cell), c), c)
-    out: list[Row] = []
-    for r in range(n_header, len(rows)):
-        grid, local = st.source[r]
-        for lane_index, cols in enumerate(lanes):
-            lo, hi = cols[0], cols[-1]
-            # the slots of cells that start in this row and end in this lane (a cell spanning lanes
-            # belongs to the lane it ends in, where its amount is); the text shows at the leftmost one
-            own = {c for c in cols if _is_top(rows, r, c) and lo <= right[id(rows[r][c])] <= hi}
-            anchors = {c for c in own if c == lo or rows[r][c - 1] is not rows[r][c]}
-            parts = [_squash(rows[r][c].text) for c in cols if roles[c] == "code" and c in anchors]
-            parts = [p for p in parts if p]
-            code = _code(parts)
-            label = next((_squash(rows[r][c].text) or None for c in cols if roles[c] == "label" and c in own), None)
-            if label is None and code is None:
-                label = next((p for p in parts if not p.isdigit()), None)
-            line_no = next(
-                (_squash(rows[r][c].text) or None for c in cols if roles[c] == "line_no" and c in anchors), None
-            )
-            cells = []
-            for c in cols:
-                if roles[c] not in ("amount", "text"):
-                    continue
-                cell = rows[r][c]
-                if c in anchors:
-                    text, bbox = cell.text, cell.bbox
-                else:
-                    text, bbox = "", grid.slot_bbox(local, c)
-                value = amount_value(text) if roles[c] == "amount" else None
-                cells.append(Cell(c, text, value, grid.page, bbox))
-            if not any(cell.text for cell in cells) and label is None and code is None and line_no is None:
-                continue
-            level = code_level(code) if code else ("合计" if label and _TOTAL.search(label) else None)
-            out.append(
-                Row(
-                    index=r - n_header,
-                    lane=lane_index,
-                    code=code,
-                    code_kind=code_kind(code) if code else None,
-                    label=label,
-                    line_no=line_no,
-                    level=level,
-                    page=grid.page,
-                    cells=cells,
-                )
-            )
-    return out
-
-
-def _code(parts: list[str]) -> str | None:
-    """A code printed in one column (``2010601``) or over 类/款/项 columns (``201`` ``06`` ``01``)."""
-    if not parts or not all(p.isdigit() for p in parts):
-        return None
-    if len(parts) == 1:
-        return parts[0] if is_code(parts[0]) else None
-    return join_split_code(parts)
-
-
 # --------------------------------------------------------------------------- small helpers
 
 
@@ -587,43 +432,20 @@ def _is_root(rows: list[list[GridCell]], r: int, c: int) -> bool:
     return (r == 0 or rows[r - 1][c] is not cell) and (c == 0 or rows[r][c - 1] is not cell)
 
 
-def _is_top(rows: list[list[GridCell]], r: int, c: int) -> bool:
-    """The cell starts in row ``r`` (is not a rowspan coming down from above)."""
-    return r == 0 or rows[r - 1][c] is not rows[r][c]
-
-
 def _row_texts(rows: list[list[GridCell]], r: int) -> list[str]:
-    return [t for c, cell in enumerate(rows[r]) if _is_root(rows, r, c) and (t := _squash(cell.text))]
+    return [t for c, cell in enumerate(rows[r]) if _is_root(rows, r, c) and (t := squash(cell.text))]
 
 
 def _row_signature(rows: list[list[GridCell]], r: int) -> list[str | None]:
-    return [_norm(cell.text) if _is_root(rows, r, c) else None for c, cell in enumerate(rows[r])]
+    return [norm(cell.text) if _is_root(rows, r, c) else None for c, cell in enumerate(rows[r])]
 
 
 def _is_number_like(t: str) -> bool:
     return parse_amount(t) is not None or bool(re.fullmatch(r"-?\d+(?:\.\d+)?%", t))
 
 
-def _norm(text: str) -> str:
-    """For matching: NFKC (folds Kangxi radicals and full-width forms), no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def _squash(text: str) -> str:
-    """Whitespace normalised: none next to a CJK character (``收 入`` → ``收入``), single spaces elsewhere."""
-    t = re.sub(r"\s+", " ", text).strip()
-    if " " not in t:
-        return t
-    out = []
-    for i, ch in enumerate(t):
-        if ch == " " and (is_cjk(t[i - 1]) or is_cjk(t[i + 1])):
-            continue
-        out.append(ch)
-    return "".join(out)
-
-
 def _is_footer(line: TextLine) -> bool:
-    return bool(_FOOTER.match(_norm(line.text)))
+    return bool(_FOOTER.match(norm(line.text)))
 
 
 def _baseline_rows(lines: list[TextLine]) -> list[list[TextLine]]:
