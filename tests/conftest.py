@@ -59,3 +59,18 @@ def default_packs():
     from linter.dsl import default_pack_paths, load_packs
 
     return load_packs(default_pack_paths())
+
+
+@pytest.fixture(scope="session")
+def seed_result(seed_doc, default_packs):
+    """The default pack evaluated on the seed once per session (the pack tests share it)."""
+    from linter.dsl import evaluate
+
+    return evaluate(default_packs, seed_doc)
+
+
+@pytest.fixture(scope="session")
+def real_results(real_docs, default_packs) -> dict:
+    from linter.dsl import evaluate
+
+    return {name: evaluate(default_packs, doc) for name, doc in real_docs.items()}

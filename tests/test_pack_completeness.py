@@ -10,10 +10,6 @@ rendered pages (see ``REAL_SERIOUS``).
 
 from __future__ import annotations
 
-import pytest
-
-from linter.dsl import evaluate
-
 OURS = "FL.C."
 WORDING = ("FL.C.19",)  # template residue: owned by the wording rules
 
@@ -24,16 +20,6 @@ def ours(result):
 
 def serious(result):
     return sorted((f.rule_id, f.severity, f.message) for f in ours(result) if f.severity in ("error", "warning"))
-
-
-@pytest.fixture(scope="module")
-def seed_result(seed_doc, default_packs):
-    return evaluate(default_packs, seed_doc)
-
-
-@pytest.fixture(scope="module")
-def real_results(real_docs, default_packs):
-    return {name: evaluate(default_packs, doc) for name, doc in real_docs.items()}
 
 
 def test_no_rule_of_ours_breaks(seed_result, real_results):

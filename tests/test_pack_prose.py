@@ -11,18 +11,15 @@ from collections import Counter
 
 import pytest
 
-from linter.dsl import evaluate
 
-
-def prose_findings(packs, doc):
-    result = evaluate(packs, doc)
+def prose_findings(result):
     assert [e for e in result.errors if e.rule_id.startswith("FL.P.")] == []
     return [f for f in result.findings if f.rule_id.startswith("FL.P.")]
 
 
 @pytest.fixture(scope="module")
-def seed(seed_doc, default_packs):
-    return prose_findings(default_packs, seed_doc)
+def seed(seed_result):
+    return prose_findings(seed_result)
 
 
 def _one(findings, rule_id, severity, *words):
@@ -91,7 +88,7 @@ def test_seed_nothing_else_is_an_error_or_warning(seed):
     )
 
 
-def test_seed_gets_right_is_not_flagged(seed, seed_doc, default_packs):
+def test_seed_gets_right_is_not_flagged(seed, seed_result):
     # every YoY amount and % recomputes (17.1%, 17.5%, 39.4%); 五(三) Σ item budgets = 877.92 and all 12 rates;
     # Σ project list = 122.13; SME total share 86.6%; 机关运行经费 = 公用经费 45.08
     quiet = {
@@ -118,7 +115,7 @@ def test_seed_gets_right_is_not_flagged(seed, seed_doc, default_packs):
     assert [f.message for f in seed if f.rule_id in quiet] == []
     assert not any("45.08" in f.message for f in seed)
     status = {}
-    for o in evaluate(default_packs, seed_doc).outcomes:
+    for o in seed_result.outcomes:
         if o.rule_id in quiet:
             status.setdefault(o.rule_id, set()).add(o.status)
     # they were really checked, not skipped
@@ -126,8 +123,8 @@ def test_seed_gets_right_is_not_flagged(seed, seed_doc, default_packs):
         assert "pass" in status.get(rid, set()), rid
 
 
-def test_prose_findings_carry_a_page(seed, real_docs, default_packs):
-    docs = [prose_findings(default_packs, d) for d in real_docs.values()]
+def test_prose_findings_carry_a_page(seed, real_results):
+    docs = [prose_findings(r) for r in real_results.values()]
     for f in seed + [f for fs in docs for f in fs]:
         # the paragraph's (or the form's) page and box: the terminal report never files them under 无页码
         assert f.location.page is not None and f.location.bbox is not None, f.message
@@ -137,11 +134,11 @@ def _errors_and_warnings(findings):
     return Counter((f.rule_id, f.severity, f.location.page) for f in findings if f.severity in ("error", "warning"))
 
 
-def test_real_caizhengju(real_docs, default_packs):
-    doc = real_docs.get("2024-上海市普陀区财政局-部门决算.pdf")
-    if doc is None:
+def test_real_caizhengju(real_results):
+    result = real_results.get("2024-上海市普陀区财政局-部门决算.pdf")
+    if result is None:
         pytest.skip("real report not present")
-    found = prose_findings(default_packs, doc)
+    found = prose_findings(result)
     assert _errors_and_warnings(found) == Counter(
         {
             # p.21 四、: "财政拨款收入支出总计0.3万元" — 表四 总计 prints 2,961.68 (checked on the rendered page)
@@ -153,11 +150,11 @@ def test_real_caizhengju(real_docs, default_packs):
     )
 
 
-def test_real_guihuaziyuanju(real_docs, default_packs):
-    doc = real_docs.get("2024-上海市普陀区规划和自然资源局-部门决算.pdf")
-    if doc is None:
+def test_real_guihuaziyuanju(real_results):
+    result = real_results.get("2024-上海市普陀区规划和自然资源局-部门决算.pdf")
+    if result is None:
         pytest.skip("real report not present")
-    found = prose_findings(default_packs, doc)
+    found = prose_findings(result)
     assert _errors_and_warnings(found) == Counter(
         {
             # p.24 六、: "一般公共预算财政拨款基本支出5377.64万元" — 表五 合计行 基本支出 = 5364.75 (p.15, the 合计 row

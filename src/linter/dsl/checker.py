@@ -32,6 +32,13 @@ MATCH_FIELDS = {"text", "sentence"}
 
 # Header words of the standard templates, per canonical table: a column header outside them is
 # most likely a typo. Only a warning, because provinces word their headers differently.
+
+# 政府性基金 and 国有资本经营 tables share one header vocabulary
+_FUND_HEADERS = {
+    "项目", "功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出",
+    "小计", "合计", "基本支出", "项目支出", "年末结转和结余", "栏次",
+}
+
 KNOWN_HEADERS: dict[str, set[str]] = {
     "income_expenditure_summary": {"收入", "支出", "项目", "行次", "金额", "决算数", "栏次"},
     "income": {
@@ -89,34 +96,8 @@ KNOWN_HEADERS: dict[str, set[str]] = {
         "栏次",
     },
     "general_budget_basic_expenditure": {"人员经费", "公用经费", "经济分类科目编码", "科目名称", "决算数"},
-    "government_fund": {
-        "项目",
-        "功能分类科目编码",
-        "科目名称",
-        "年初结转和结余",
-        "本年收入",
-        "本年支出",
-        "小计",
-        "合计",
-        "基本支出",
-        "项目支出",
-        "年末结转和结余",
-        "栏次",
-    },
-    "state_capital": {
-        "项目",
-        "功能分类科目编码",
-        "科目名称",
-        "年初结转和结余",
-        "本年收入",
-        "本年支出",
-        "小计",
-        "合计",
-        "基本支出",
-        "项目支出",
-        "年末结转和结余",
-        "栏次",
-    },
+    "government_fund": _FUND_HEADERS,
+    "state_capital": _FUND_HEADERS,
     "three_public": {
         "预算数",
         "决算数",
