@@ -38,12 +38,12 @@ CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from linter.cache import Cache
+from linter.run.cache import Cache
 from linter.commands.check import load_rule_packs
-from linter.config import Config
-from linter.guard import Limits
-from linter.plugins import default_manager
-from linter.run import run_check
+from linter.core.config import Config
+from linter.parse.guard import Limits
+from linter.plugin_manager import default_manager
+from linter.run.check import run_check
 pdf, cache_dir, profile = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 pm = default_manager()
 cache = Cache(Path(cache_dir)) if cache_dir != "-" else None
@@ -159,7 +159,7 @@ def batch(pdf: Path, n: int, repeat: int) -> dict[str, object]:
 
 
 def main() -> int:
-    from linter.resources import example_report
+    from linter.core.resources import example_report
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pdf", nargs="?", type=Path, default=example_report())

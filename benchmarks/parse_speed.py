@@ -33,8 +33,8 @@ if method == "pdfminer":
     n = sum(walk(page) for page in extract_pages(pdf))
     elapsed = time.perf_counter() - t
 else:
-    from linter.parsing import parse_file
-    from linter.plugins import make_manager
+    from linter.parse.documents import parse_file
+    from linter.plugin_manager import make_manager
     pm = make_manager()
     t = time.perf_counter()
     doc = parse_file(pdf, pm)
@@ -50,7 +50,7 @@ def measure(method: str, pdf: Path) -> dict[str, float]:
 
 
 def main() -> int:
-    from linter.resources import example_report
+    from linter.core.resources import example_report
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pdf", nargs="?", type=Path, default=example_report())

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from lint_reports import BAD_TOTAL, run_in, write_report
 
-from linter.baseline import Baseline, BaselineError, Entry, carry_justifications, fingerprint, load_baseline
-from linter.findings import Finding, Location
-from linter.guard import Limits
-from linter.model import Document
-from linter.plugins import default_manager
-from linter.run import run_check
+from linter.core.baseline import Baseline, BaselineError, Entry, carry_justifications, fingerprint, load_baseline
+from linter.core.findings import Finding, Location
+from linter.core.model import Document
+from linter.parse.guard import Limits
+from linter.plugin_manager import default_manager
+from linter.run.check import run_check
 
 SELECT = ("--select", "FL.I.11", "--isolated", "--no-progress")
 
@@ -67,7 +67,7 @@ def test_fingerprints_survive_reparsing_and_pages_inserted_before(tmp_path: Path
 
 def test_fingerprints_of_the_seed_survive_the_model_round_trip(seed_doc, default_packs) -> None:
 
-    from linter.config import Config
+    from linter.core.config import Config
     from linter.dsl.evaluator import evaluate_rules
 
     # the table-against-table and prose-against-table rules: findings in rows, cells, sections and sentences

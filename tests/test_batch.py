@@ -15,10 +15,10 @@ import pytest
 from lint_reports import BAD_TOTAL, cli_env, run_in, session_cache_dir, write_report
 from support import REPO, SHARED
 
-from linter.cache import Cache
-from linter.guard import Limits
-from linter.plugins import default_manager
-from linter.run import expand_inputs, run_check
+from linter.parse.guard import Limits
+from linter.plugin_manager import default_manager
+from linter.run.cache import Cache
+from linter.run.check import expand_inputs, run_check
 
 FORMATS = ("json", "jsonl", "sarif", "junit", "github", "text")
 
@@ -94,7 +94,7 @@ def test_the_cache_answers_unchanged_reports_and_never_keeps_a_failure(batch: Pa
     assert len(models) == 5  # one per report that parsed; the damaged one is not cached
     # other rules: the parse is saved (model cache), the rules run again
     fewer = [p for p in default_packs]
-    from linter.config import Config
+    from linter.core.config import Config
 
     only = run_check(reports[:1], fewer, pm, Limits(), cache=cache, config=Config(select=["FL.I.11"]))
     assert only.files[0].cached == "model"
@@ -108,12 +108,12 @@ def test_the_cache_answers_unchanged_reports_and_never_keeps_a_failure(batch: Pa
 
 
 def test_the_cache_key_holds_the_parser_version(batch: Path, tmp_path: Path, default_packs, monkeypatch) -> None:
-    import linter.run
+    import linter.run.check
 
     report = [batch / "reports" / "a.pdf"]
     cache = Cache(tmp_path / "cache")
     run_check(report, default_packs, default_manager(), Limits(timeout=0), cache=cache)
-    monkeypatch.setattr(linter.run, "code_version", lambda plugins=(): "another parser")
+    monkeypatch.setattr(linter.run.check, "code_version", lambda plugins=(): "another parser")
     assert run_check(report, default_packs, default_manager(), Limits(timeout=0), cache=cache).files[0].cached is None
 
 
@@ -140,9 +140,9 @@ def test_a_worker_over_its_time_limit_costs_one_file(batch: Path) -> None:
 def test_a_worker_that_dies_costs_one_file(batch: Path, default_packs, monkeypatch, death: str, reason: str) -> None:
     """Killed by the kernel (the OOM killer's SIGKILL), crashed in C, or out of memory: that file is not
     checked, with the guard's reason, and the others still are."""
-    import linter.run
+    import linter.run.check
 
-    real = linter.run.parse_limited
+    real = linter.run.check.parse_limited
     victim = batch / "reports" / "a.pdf"
 
     def dying(path: Path, *args):
@@ -155,7 +155,7 @@ def test_a_worker_that_dies_costs_one_file(batch: Path, default_packs, monkeypat
             os.kill(os.getpid(), signal.SIGKILL if death == "kill" else signal.SIGSEGV)
         return real(path, *args)
 
-    monkeypatch.setattr(linter.run, "parse_limited", dying)  # inherited by the forked workers
+    monkeypatch.setattr(linter.run.check, "parse_limited", dying)  # inherited by the forked workers
     run = run_check([victim, batch / "reports" / "b.pdf"], default_packs, default_manager(), Limits(), jobs=2)
     assert run.exit_code == 2
     assert [fr.error.reason if fr.error else None for fr in run.files] == [reason, None]

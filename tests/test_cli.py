@@ -5,7 +5,7 @@ from pathlib import Path
 
 from support import run_cli
 
-from linter.validation import schema_errors
+from linter.parse.validation import schema_errors
 
 
 def test_version() -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from lint_reports import BAD_TOTAL, run_in, write_report
 
-from linter.config import Config, ConfigError, apply_cli, find_config_file, load_config
-from linter.guard import Limits
-from linter.plugins import default_manager
-from linter.run import run_check
+from linter.core.config import Config, ConfigError, apply_cli, find_config_file, load_config
+from linter.parse.guard import Limits
+from linter.plugin_manager import default_manager
+from linter.run.check import run_check
 
 
 def write(path: Path, text: str) -> Path:

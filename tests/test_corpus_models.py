@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from support import SHARED
 
-from linter.parsing import parse_file
-from linter.plugins import make_manager
-from linter.validation import schema_errors
+from linter.parse.documents import parse_file
+from linter.parse.validation import schema_errors
+from linter.plugin_manager import make_manager
 
 PDFS = sorted((SHARED / "corpus").rglob("*.pdf")) if (SHARED / "corpus").is_dir() else []
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pdfgen
 import pytest
 
-from linter.resources import example_report
+from linter.core.resources import example_report
 
 
 def _run(args: list[str | Path], seed: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import linter.dsl
-from linter.errors import InputError
-from linter.guard import Limits, parse_guarded
+from linter.core.errors import InputError
+from linter.parse.guard import Limits, parse_guarded
 
 LONG = "FISCAL_LINT_FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("FISCAL_LINT_FUZZ_EXAMPLES", "25"))
@@ -115,7 +115,7 @@ def test_flate_salvage_matches_pdfminer() -> None:
     import random
     import zlib
 
-    from linter.parsers.pdf import pages
+    from linter.parse.pdf import pages
 
     rnd = random.Random(7)
     for _ in range(200):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from support import run_cli
 
-from linter.errors import InputError
-from linter.guard import Limits, parse_guarded
+from linter.core.errors import InputError
+from linter.parse.guard import Limits, parse_guarded
 
 
 def test_guarded_parse_returns_the_same_model(fixture_pdf: Path, fixture_doc) -> None:
@@ -49,7 +49,7 @@ def test_crash_of_the_worker_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
     import os
     import signal
 
-    import linter.parsing
+    import linter.parse.documents
 
     def crash(*args, **kwargs):
         import faulthandler
@@ -57,7 +57,7 @@ def test_crash_of_the_worker_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
         faulthandler.disable()  # pytest's handler would print the worker's stack
         os.kill(os.getpid(), signal.SIGSEGV)
 
-    monkeypatch.setattr(linter.parsing, "parse_file", crash)
+    monkeypatch.setattr(linter.parse.documents, "parse_file", crash)
     with pytest.raises(InputError) as exc:
         parse_guarded(tmp_path / "any.pdf", Limits(timeout=60))
     assert exc.value.reason == "parser_crash" and "SIGSEGV" in exc.value.message

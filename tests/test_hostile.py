@@ -4,7 +4,7 @@ One case per class of broken or hostile input. Each runs the real command (``fis
 fresh process and asserts the outcome (exit code), the one-line message in Chinese and English, and
 the limits: the wall-clock time and the peak memory of the whole process tree (``wait4``), so that no
 case needs more than a few seconds or a few hundred MB. The reason codes are asserted through the
-Python API (:func:`linter.guard.parse_guarded`), which is what ``check`` runs too.
+Python API (:func:`linter.parse.guard.parse_guarded`), which is what ``check`` runs too.
 
 Set ``FISCAL_LINT_HOSTILE_REPORT=path`` to have each case's time and memory appended there (JSON Lines).
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 import pdfgen
 import pytest
 
-from linter.errors import InputError
-from linter.guard import Limits, parse_guarded
+from linter.core.errors import InputError
+from linter.parse.guard import Limits, parse_guarded
 
 MAX_SECONDS = 20.0  # per case, whole command; measured cases take about one second
 MAX_MB = 400.0  # peak resident memory of the command and its worker
@@ -175,8 +175,8 @@ READ: dict[str, Callable[[], bytes]] = {
 
 @pytest.fixture(scope="module")
 def intact_model(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from linter.parsing import parse_file
-    from linter.plugins import make_manager
+    from linter.parse.documents import parse_file
+    from linter.plugin_manager import make_manager
 
     path = tmp_path_factory.mktemp("intact") / "report.pdf"
     path.write_bytes(_fixture())

@@ -3,8 +3,8 @@ page break, merged header cells, blank cells, a code column, an empty table with
 
 from __future__ import annotations
 
-from linter.model import Document, Table
-from linter.validation import schema_errors
+from linter.core.model import Document, Table
+from linter.parse.validation import schema_errors
 
 
 def _table(doc: Document, key: str) -> Table:

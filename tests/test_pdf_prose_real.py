@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from test_pdf_prose_seed import SHARED, load, norm
 
-from linter.model import Section, iter_sections
-from linter.parsers.pdf.prose import Prose
+from linter.core.model import Section, iter_sections
+from linter.parse.pdf.prose import Prose
 
 REAL = SHARED / "corpus" / "real"
 FINANCE = REAL / "juesuan" / "2024-上海市普陀区财政局-部门决算.pdf"  # ONLYOFFICE

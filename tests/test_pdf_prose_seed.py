@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from linter.model import Section, iter_sections
-from linter.parsers.pdf.pages import Char, Page, iter_pages
-from linter.parsers.pdf.prose import Prose, extract_prose
+from linter.core.model import Section, iter_sections
+from linter.parse.pdf.pages import Char, Page, iter_pages
+from linter.parse.pdf.prose import Prose, extract_prose
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "corpus" / "jianghan-2024"
@@ -32,8 +32,8 @@ def norm(text: str) -> str:
 def table_regions(pages: list[Page]) -> Regions:
     """What the table extractor consumes; before it existed, the box of each page's ruled grid stood in."""
     try:
-        from linter.catalogue import Catalogue
-        from linter.parsers.pdf.tables import extract_tables
+        from linter.core.catalogue import Catalogue
+        from linter.parse.pdf.tables import extract_tables
     except ImportError:
         regions: Regions = {}
         for p in pages:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from linter.catalogue import FINAL_ACCOUNTS, Catalogue
-from linter.model import Row, Table
-from linter.parsers.pdf.pages import iter_pages
-from linter.parsers.pdf.tables import extract_tables
+from linter.core.catalogue import FINAL_ACCOUNTS, Catalogue
+from linter.core.model import Row, Table
+from linter.parse.pdf.pages import iter_pages
+from linter.parse.pdf.tables import extract_tables
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "juesuan"
 FINANCE = "2024-上海市普陀区财政局-部门决算.pdf"  # ONLYOFFICE: line rulings, 类/款/项 code columns, 2,940.05

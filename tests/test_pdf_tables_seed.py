@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from linter.catalogue import Catalogue
-from linter.model import Table
-from linter.parsers.pdf import tables as pdf_tables
-from linter.parsers.pdf.grid import find_grids
-from linter.parsers.pdf.pages import Char, Page, Segment, iter_pages
-from linter.parsers.pdf.tables import extract_tables
+from linter.core.catalogue import Catalogue
+from linter.core.model import Table
+from linter.parse.pdf import tables as pdf_tables
+from linter.parse.pdf.grid import find_grids
+from linter.parse.pdf.pages import Char, Page, Segment, iter_pages
+from linter.parse.pdf.tables import extract_tables
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "corpus" / "jianghan-2024"

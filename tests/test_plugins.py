@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 import linter
-from linter import hookimpl, hookspecs
-from linter.errors import InputError
-from linter.plugins import BUILTINS, DISABLE_ENV, PluginLoadError, default_manager, make_manager
+from linter import hookimpl
+from linter.core import hookspecs
+from linter.core.errors import InputError
+from linter.plugin_manager import BUILTINS, DISABLE_ENV, PluginLoadError, default_manager, make_manager
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "plugins" / "fiscal-lint-bureau-example"
@@ -53,7 +54,7 @@ def fake_distribution(root: Path, dist: str, ep_name: str, module: str, source: 
 @pytest.fixture
 def on_path(monkeypatch: pytest.MonkeyPatch) -> Iterator:
     """Put folders on sys.path for this test only; the cached manager and function table are rebuilt."""
-    from linter.dsl.functions import registry
+    from linter.dsl.function_table import registry
 
     added: list[str] = []
 
@@ -92,7 +93,7 @@ def test_builtins_register_through_the_same_hooks():
 
 
 def test_disable_env_leaves_a_builtin_out(monkeypatch, fixture_pdf):
-    from linter.parsing import parse_file
+    from linter.parse.documents import parse_file
 
     monkeypatch.setenv(DISABLE_ENV, " linter.parsers.pdf.plugin , nothing-of-that-name")
     pm = make_manager()
@@ -158,8 +159,8 @@ def test_misspelt_hook_cli_one_line_exit_2_and_disable(tmp_path):
 
 def test_set_disabled_applies_to_the_process_manager(tmp_path, on_path):
     """What ``disable-plugins`` in the configuration can use: the rule functions follow the process manager."""
-    from linter.dsl.functions import registry
-    from linter.plugins import set_disabled
+    from linter.dsl.function_table import registry
+    from linter.plugin_manager import set_disabled
 
     on_path(fake_distribution(tmp_path, "typo-plugin", "typo", "typo_plugin_c", MISSPELT))
     with pytest.raises(PluginLoadError):
@@ -348,8 +349,8 @@ def test_bureau_rule_fires_in_check(bureau_install, bureau_pdf):
 @pytest.mark.slow  # installs the plugin with pip
 def test_bureau_rule_through_the_python_api(bureau_install, bureau_pdf, on_path, monkeypatch):
     from linter.dsl import evaluate, load_packs
-    from linter.dsl.functions import registry
-    from linter.parsing import parse_file
+    from linter.dsl.function_table import registry
+    from linter.parse.documents import parse_file
 
     on_path(bureau_install)
     for name in [m for m in sys.modules if m.split(".")[0] == "fiscal_lint_bureau_example"]:
@@ -374,9 +375,9 @@ def test_bureau_rule_through_the_python_api(bureau_install, bureau_pdf, on_path,
 
 def test_an_evaluator_plugin_adds_its_findings_to_the_rule_language(fixture_doc) -> None:
     """Evaluators are plugins: the rule language is the built-in one, and a plugin's result is merged."""
+    from linter.core.findings import EvaluationResult, Finding, Location, Outcome
     from linter.dsl import default_pack_paths, load_packs
-    from linter.findings import EvaluationResult, Finding, Location, Outcome
-    from linter.run import evaluate_document
+    from linter.run.check import evaluate_document
 
     class MetaCheck:
         @hookimpl

@@ -17,14 +17,14 @@ import pytest
 from lint_reports import BAD_TOTAL, write_report
 from support import REPO
 
-from linter.guard import Limits
-from linter.plugins import default_manager
+from linter.parse.guard import Limits
+from linter.plugin_manager import default_manager
+from linter.plugins.reporters import fiscal_lint_reporters
 from linter.reporters.github import annotation, escape_data, escape_property, github_lines
 from linter.reporters.jsonfmt import run_dict
 from linter.reporters.jsonl import ComplianceLog
-from linter.reporters.plugin import fiscal_lint_reporters
 from linter.reporters.sarif import sarif_log
-from linter.run import RunResult, run_check
+from linter.run.check import RunResult, run_check
 
 FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github")
 
@@ -265,7 +265,7 @@ def _strip_times(jsonl: str) -> list[dict]:
 
 def test_every_format_is_identical_for_the_same_input(reports: dict[str, Path], default_packs, tmp_path: Path) -> None:
     """Cold (parsed here) and warm (answered by the cache): the same bytes in every format."""
-    from linter.cache import Cache
+    from linter.run.cache import Cache
 
     cache = Cache(tmp_path / "cache")
     paths = [reports["broken"], reports["good"], reports["bad"]]

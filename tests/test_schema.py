@@ -5,8 +5,8 @@ from typing import Any
 
 from support import run_cli
 
-from linter.resources import example_report, schema_path
-from linter.validation import validator
+from linter.core.resources import example_report, schema_path
+from linter.parse.validation import validator
 
 
 def _properties(node: Any, where: str = "#"):

@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from linter.core.findings import EvaluationResult
 from linter.dsl.checker import check_files
 from linter.dsl.diagnostics import DslError
 from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.fragments import load_document
 from linter.dsl.parser import parse_source
-from linter.findings import EvaluationResult
 
 REPO = Path(__file__).resolve().parents[2]
 

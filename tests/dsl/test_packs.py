@@ -122,7 +122,7 @@ def test_cli_entry_point(tmp_path):
 
 
 def test_the_default_pack_is_offered_through_the_plugin_hook():
-    from linter.plugins import make_manager
+    from linter.plugin_manager import make_manager
 
     hooked = [p for paths in make_manager().hook.fiscal_lint_rule_packs() for p in paths]
     assert default_pack_paths()[0] in hooked

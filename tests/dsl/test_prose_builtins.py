@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from dsl_helpers import prose, run
 
+from linter.core.model import Document, Metadata, ParserInfo, Source
 from linter.dsl.builtins import items, number
 from linter.dsl.runtime import Context
 from linter.dsl.values import Blank, Ref
-from linter.model import Document, Metadata, ParserInfo, Source
 
 RATE_RULE = """
 rule T.RATE "执行率" {

@@ -7,8 +7,8 @@ from typing import Any
 
 from dsl_helpers import run
 
+from linter.core.text import split_number
 from linter.dsl.fragments import FragmentError, apply_patches, load_document
-from linter.dsl.text import split_number
 
 RULE = """
 rule T.A "t" {{

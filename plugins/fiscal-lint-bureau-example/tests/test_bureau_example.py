@@ -11,10 +11,10 @@ from importlib.metadata import distribution
 import pytest
 from linter.dsl import evaluate, load_packs
 from linter.dsl.fragments import load_document
-from linter.dsl.functions import registry
+from linter.dsl.function_table import registry
 from linter.dsl.testing import run_pack_tests
 from linter.dsl.values import Quantity, RuleBug, Skip
-from linter.plugins import default_manager
+from linter.plugin_manager import default_manager
 
 import fiscal_lint_bureau_example
 from fiscal_lint_bureau_example.functions import FUNCTIONS, xb_limit, xb_subject_name

@@ -17,10 +17,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
 from docx.shared import Pt
 from docx.table import Table as DocxTable
-from linter.catalogue import Catalogue
-from linter.errors import InputError
-from linter.model import Document, Table
-from linter.validation import schema_errors
+from linter.core.catalogue import Catalogue
+from linter.core.errors import InputError
+from linter.core.model import Document, Table
+from linter.parse.validation import schema_errors
 
 from fiscal_lint_docx.document import parse_docx
 from fiscal_lint_docx.plugin import fiscal_lint_parse_document, fiscal_lint_parser_formats

@@ -20,8 +20,8 @@ import docx
 import linter
 import pytest
 from linter.commands.plugins import describe_plugins
-from linter.parsing import parse_file
-from linter.plugins import DISABLE_ENV, default_manager, make_manager
+from linter.parse.documents import parse_file
+from linter.plugin_manager import DISABLE_ENV, default_manager, make_manager
 
 import fiscal_lint_docx
 from fiscal_lint_docx import plugin

@@ -16,9 +16,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from linter.baseline import DEFAULT_BASELINE, Baseline, BaselineError, carry_justifications, load_baseline, make_entries
 from linter.commands.check import EXIT_USAGE, add_run_options, execute, setup
-from linter.run import EXIT_NOT_CHECKED, EXIT_OK
+from linter.core.baseline import (
+    DEFAULT_BASELINE,
+    Baseline,
+    BaselineError,
+    carry_justifications,
+    load_baseline,
+    make_entries,
+)
+from linter.run.check import EXIT_NOT_CHECKED, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -1,7 +1,7 @@
 """``fiscal-lint check FILE|DIR...``: parse each report and run the rule packs over it.
 
 Options come from the command line, then ``[tool.fiscal-lint]`` / ``fiscal-lint.toml`` (see
-:mod:`linter.config`), then the defaults. Exit codes: 0 nothing at or above ``--fail-on``, 1
+:mod:`linter.core.config`), then the defaults. Exit codes: 0 nothing at or above ``--fail-on``, 1
 findings at or above it, 2 a file or a rule could not be checked, or a usage / configuration error.
 """
 
@@ -18,13 +18,13 @@ from typing import Any, TextIO
 
 import pluggy
 
-from linter.baseline import Baseline, BaselineError, load_baseline
-from linter.cache import Cache, code_version, plugin_versions
 from linter.commands.parse import add_limit_options
-from linter.config import Config, ConfigError, apply_cli, load_config, split_prefixes
+from linter.core.baseline import Baseline, BaselineError, load_baseline
+from linter.core.config import Config, ConfigError, apply_cli, load_config, split_prefixes
 from linter.dsl import DslError, RulePack, load_packs
-from linter.plugins import default_manager, set_disabled
-from linter.run import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult, run_check, utc_now
+from linter.plugin_manager import default_manager, set_disabled
+from linter.run.cache import Cache, code_version, plugin_versions
+from linter.run.check import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult, run_check, utc_now
 
 EXIT_USAGE = EXIT_NOT_CHECKED
 
@@ -174,7 +174,7 @@ PARSER_PROFILES = ("hubei", "shanghai", "jiangsu")  # the templates the PDF pars
 
 def known_profiles(pm: pluggy.PluginManager, packs: list[RulePack]) -> set[str]:
     """Template profiles the parser detects, the catalogue numbers tables for, or some rule is restricted to."""
-    from linter.parsing import catalogue_of
+    from linter.parse.documents import catalogue_of
 
     found = set(PARSER_PROFILES) | {p for spec in catalogue_of(pm).specs for p in spec.numbers}
     return found | {p for pack in packs for r in pack.rules for p in r.profiles}

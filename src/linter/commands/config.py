@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from linter.commands.check import EXIT_USAGE, add_config_options, effective_config
-from linter.config import ConfigError, render_json, render_toml
+from linter.core.config import ConfigError, render_json, render_toml
 
 
 def register(sub: argparse._SubParsersAction) -> None:

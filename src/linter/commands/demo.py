@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from linter.resources import example_report
+from linter.core.resources import example_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:

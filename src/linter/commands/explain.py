@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from linter.commands.check import EXIT_USAGE, add_rule_options, setup
+from linter.core.findings import Finding
 from linter.dsl import RulePack
 from linter.dsl import nodes as n
-from linter.findings import Finding
 
 CATEGORY_ZH = {
     "identity": "表内勾稽",

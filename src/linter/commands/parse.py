@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linter.errors import InputError
-from linter.guard import Limits, MiB, parse_guarded
-from linter.model import Document
-from linter.parsing import parse_file
-from linter.plugins import default_manager
+from linter.core.errors import InputError
+from linter.core.model import Document
+from linter.parse.documents import parse_file
+from linter.parse.guard import Limits, MiB, parse_guarded
+from linter.plugin_manager import default_manager
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def add_limit_options(p: argparse.ArgumentParser, with_defaults: bool = True) -> None:
-    """The resource guard's limits (:class:`linter.guard.Limits`); a file that hits one is not checked (exit 2).
+    """The resource guard's limits (:class:`linter.parse.guard.Limits`); a file that hits one is not checked (exit 2).
 
     ``with_defaults=False`` leaves unset options as None, so that a configuration file can supply them.
     """

@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from linter.plugins import DISABLE_ENV, PluginManager, PluginSource, default_manager
+from linter.plugin_manager import DISABLE_ENV, PluginManager, PluginSource, default_manager
 
 HOOK_PREFIX = "fiscal_lint_"
 

@@ -1,4 +1,4 @@
-"""The rule language: rule packs are data, evaluated safely over a :class:`linter.model.Document`.
+"""The rule language: rule packs are data, evaluated safely over a :class:`linter.core.model.Document`.
 
 Python API::
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from linter.core.findings import EvaluationResult
+from linter.core.model import Document
 from linter.dsl.diagnostics import Diagnostic, DslError
 from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.pack import RulePack, check_paths, default_pack_paths, load_packs
 from linter.dsl.parser import parse_source
-from linter.findings import EvaluationResult
-from linter.model import Document
 
 __all__ = [
     "Diagnostic",

@@ -14,7 +14,11 @@ from dataclasses import fields
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from linter.catalogue import Catalogue, normalise_title
+from linter.core.catalogue import Catalogue, normalise_title
+from linter.core.findings import Evidence, Location
+from linter.core.model import Column, Metadata, Row, Section, Table, iter_sections
+from linter.core.numbers import decimals_of, parse_amount
+from linter.core.text import normalise_label, normalise_prose, split_number, split_sentences
 from linter.dsl.runtime import (
     POLICIES,
     Context,
@@ -25,7 +29,6 @@ from linter.dsl.runtime import (
     compile_regex,
     scope_of,
 )
-from linter.dsl.text import normalise_label, normalise_prose, split_number, split_sentences
 from linter.dsl.values import (
     Blank,
     Capture,
@@ -47,9 +50,6 @@ from linter.dsl.values import (
     describe,
     fmt_decimal,
 )
-from linter.findings import Evidence, Location
-from linter.model import Column, Metadata, Row, Section, Table, iter_sections
-from linter.numbers import decimals_of, parse_amount
 
 HUNDRED = Quantity.exact(100)
 

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.catalogue import Catalogue
+from linter.core.catalogue import Catalogue
+from linter.core.text import normalise_label
 from linter.dsl import nodes as n
 from linter.dsl.diagnostics import Diagnostic, make
 from linter.dsl.evaluator import PLACEHOLDER
-from linter.dsl.functions import SPECIAL_FORMS, registry
+from linter.dsl.function_table import SPECIAL_FORMS, registry
 from linter.dsl.runtime import POLICIES, compile_regex
-from linter.dsl.text import normalise_label
 from linter.dsl.values import RuleBug
 
 DSL_VERSION = "1"
@@ -116,7 +116,7 @@ KNOWN_HEADERS: dict[str, set[str]] = {
 def known_tables() -> set[str]:
     keys = set(Catalogue().keys())
     try:
-        from linter.plugins import default_manager
+        from linter.plugin_manager import default_manager
 
         for specs in default_manager().hook.fiscal_lint_table_catalogue():
             keys.update(s.key for s in specs)

@@ -2,7 +2,7 @@
 
 No ``eval``/``exec``: the syntax tree is walked, functions come from the registry only,
 regexes run on RE2, and every rule has a step and instance budget. A rule that breaks is
-reported as a :class:`~linter.findings.RuleError` and the other rules still run.
+reported as a :class:`~linter.core.findings.RuleError` and the other rules still run.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from linter.core.findings import EvaluationResult, Finding, Location, Outcome, RuleError
+from linter.core.model import Document
+from linter.core.text import split_number
 from linter.dsl import nodes as n
-from linter.dsl.functions import registry
+from linter.dsl.function_table import registry
 from linter.dsl.runtime import (
     INSTANCE_LIMIT,
     Context,
@@ -27,7 +30,6 @@ from linter.dsl.runtime import (
     to_verdict,
     truthy,
 )
-from linter.dsl.text import split_number
 from linter.dsl.values import (
     Blank,
     BudgetExceeded,
@@ -49,8 +51,6 @@ from linter.dsl.values import (
     column_path,
     describe,
 )
-from linter.findings import EvaluationResult, Finding, Location, Outcome, RuleError
-from linter.model import Document
 
 PLACEHOLDER = re.compile(r"\{([\w\u3400-\u9fff]+(?:\.[\w\u3400-\u9fff]+)*)(?::([<>^]?\d*(?:\.\d+)?[f%]?))?\}")
 ROUNDING_MESSAGE = "尾数差异：{lhs} 与 {rhs} 相差 {diff}，在舍入误差范围 ±{tolerance} 内。"

@@ -14,7 +14,7 @@ Columns are header paths joined by "/" (``{"path": …, "no": "1", "lane": 1, "r
 for more); ``"@code"``, ``"@label"`` and ``"@line"`` name the code, label and 行次 columns. A row is
 a list over all columns (a two-lane table yields one model row per lane) or an object
 ``{"code", "label", "line", "level", "lane", "cells": [amounts of its lane]}``. Amounts are
-parsed exactly as the parser does (:mod:`linter.numbers`), so a fragment is a real document.
+parsed exactly as the parser does (:mod:`linter.core.numbers`), so a fragment is a real document.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ import copy
 import re
 from typing import Any
 
-from linter.dsl.text import normalise_label, normalise_prose
-from linter.model import (
+from linter.core.model import (
     Cell,
     Column,
     Document,
@@ -40,7 +39,8 @@ from linter.model import (
     TocEntry,
     iter_sections,
 )
-from linter.numbers import code_kind, code_level, parse_amount
+from linter.core.numbers import code_kind, code_level, parse_amount
+from linter.core.text import normalise_label, normalise_prose
 
 _ROLES = {"@code": "code", "@label": "label", "@line": "line_no"}
 _ROLE_HEADERS = {"code": "科目编码", "label": "项目", "line_no": "行次"}

@@ -8,8 +8,11 @@ from typing import Any
 
 import re2
 
+from linter.core.findings import Evidence, Location
+from linter.core.model import Document, Section, iter_sections
+from linter.core.numbers import parse_amount
+from linter.core.text import normalise_prose, split_sentences
 from linter.dsl.nodes import Tolerance
-from linter.dsl.text import normalise_prose, split_sentences
 from linter.dsl.values import (
     Blank,
     BudgetExceeded,
@@ -26,9 +29,6 @@ from linter.dsl.values import (
     describe,
     fmt_decimal,
 )
-from linter.findings import Evidence, Location
-from linter.model import Document, Section, iter_sections
-from linter.numbers import parse_amount
 
 STEP_LIMIT = 2_000_000  # operations per rule (all instances together)
 INSTANCE_LIMIT = 20_000  # instances per rule

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linter.core.findings import EvaluationResult, Finding
 from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.fragments import FragmentError, apply_patches, load_document
 from linter.dsl.pack import RulePack
-from linter.findings import EvaluationResult, Finding
 
 
 @dataclass

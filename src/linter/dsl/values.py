@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
-from linter.findings import Evidence, Location, Operand
-from linter.model import Column, Paragraph, Row, Section, Table, TocEntry
-from linter.numbers import decimals_of
+from linter.core.findings import Evidence, Location, Operand
+from linter.core.model import Column, Paragraph, Row, Section, Table, TocEntry
+from linter.core.numbers import decimals_of
 
 MAX_REFS = 64  # evidence lists at most this many printed operands per value
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from linter.baseline import fingerprint
-from linter.findings import Finding
-from linter.run import FileResult, RunResult, pack_digest
+from linter.core.baseline import fingerprint
+from linter.core.findings import Finding
+from linter.run.check import FileResult, RunResult, pack_digest
 
 TOOL_NAME = "fiscal-lint"
 INFORMATION_URI = "https://github.com/fiscal-lint/fiscal-lint"

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from linter.reporters.common import relative_uri
 from linter.reporters.text import summary_line
-from linter.run import RunResult
+from linter.run.check import RunResult
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

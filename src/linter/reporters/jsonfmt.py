@@ -14,7 +14,7 @@ from linter.reporters.common import (
     summary_dict,
     tool_version,
 )
-from linter.run import RunResult
+from linter.run.check import RunResult
 
 JSON_FORMAT_VERSION = 1
 

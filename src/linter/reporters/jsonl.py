@@ -41,7 +41,7 @@ from linter.reporters.common import (
     summary_dict,
     tool_version,
 )
-from linter.run import FileResult, RunResult
+from linter.run.check import FileResult, RunResult
 
 
 def run_record(run: RunResult, files: int | None = None) -> dict[str, Any]:

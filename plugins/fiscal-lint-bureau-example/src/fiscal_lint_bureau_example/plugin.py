@@ -1,7 +1,7 @@
 """The hook implementations fiscal-lint calls. The entry point ``fiscal_lint`` → this module.
 
 A bureau plugin needs nothing more than this file: one function per hook, each marked with
-``@hookimpl`` and named exactly as in :mod:`linter.hookspecs` (a misspelt name stops fiscal-lint at
+``@hookimpl`` and named exactly as in :mod:`linter.core.hookspecs` (a misspelt name stops fiscal-lint at
 start-up with an error naming this plugin and the hook).
 """
 

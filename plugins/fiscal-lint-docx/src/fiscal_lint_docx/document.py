@@ -1,4 +1,4 @@
-"""DOCX → :class:`linter.model.Document`: refuse what cannot be read, then tables with their captions and notes,
+"""DOCX → :class:`linter.core.model.Document`: refuse what cannot be read, then tables with their captions and notes,
 then the cover, the table of contents and the section tree from the paragraphs left over."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 import docx
 from docx.document import Document as DocxDocument
 from docx.oxml.parser import parse_xml
-from linter.catalogue import Catalogue
-from linter.errors import InputError
-from linter.model import Document, Metadata, ParserInfo, Source, Table, TocEntry
-from linter.text import squash
+from linter.core.catalogue import Catalogue
+from linter.core.errors import InputError
+from linter.core.model import Document, Metadata, ParserInfo, Source, Table, TocEntry
+from linter.core.text import squash
 from lxml import etree
 
 from fiscal_lint_docx.prose import (

@@ -1,21 +1,21 @@
-"""A table grid and the paragraphs around it → :class:`linter.model.Table`, with the PDF parser's semantics.
+"""A table grid and the paragraphs around it → :class:`linter.core.model.Table`, with the PDF parser's semantics.
 
 Word-specific here: the caption lines above a table (表号, title, 单位) as Word sets them, caption rows pasted
 into the grid, notes by their small type, and where the header ends (a 栏次 row, rows flagged as repeating
 headers, else the rows above the first data row). Column paths and roles, lanes and rows are read off the
-grid by :mod:`linter.tables`, the same rules the PDF parser uses, so that both parsers give the same model.
+grid by :mod:`linter.parse.table_builder`, the same rules the PDF parser uses, so that both parsers give the same model.
 """
 
 from __future__ import annotations
 
 import re
 
-from linter.catalogue import Catalogue, TableSpec
-from linter.model import Note, Table
-from linter.numbers import is_code, parse_amount
-from linter.tables import Caption, is_blank_total, is_lanci_row, origin_texts
-from linter.tables import build_table as build_model_table
-from linter.text import is_note_start, squash
+from linter.core.catalogue import Catalogue, TableSpec
+from linter.core.model import Note, Table
+from linter.core.numbers import is_code, parse_amount
+from linter.parse.table_builder import Caption, is_blank_total, is_lanci_row, origin_texts
+from linter.parse.table_builder import build_table as build_model_table
+from linter.core.text import is_note_start, squash
 
 from fiscal_lint_docx.reader import Grid, Para
 

@@ -17,8 +17,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from linter.parsers.pdf.pages import Char, Page, Segment
-from linter.text import is_cjk, join_wrapped
+from linter.core.text import is_cjk, join_wrapped
+from linter.parse.pdf.pages import Char, Page, Segment
 
 BBox = tuple[float, float, float, float]
 

@@ -10,8 +10,9 @@ then by printed number within a profile. Plugins add catalogues through the
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from linter.core.text import normalise_number, normalise_title
 
 
 @dataclass(frozen=True)
@@ -22,16 +23,6 @@ class TableSpec:
     titles: tuple[str, ...]  # accepted title variants (normalised form is computed)
     numbers: dict[str, str] = field(default_factory=dict)  # profile → printed number
     lanes: tuple[str, ...] = ()  # lane names of a two-lane (or three-lane) table
-
-
-def normalise_title(text: str) -> str:
-    """Title as compared: NFKC, no whitespace, no year, no quotes or brackets, no 表号 prefix."""
-    t = unicodedata.normalize("NFKC", text)
-    t = re.sub(r"\s+", "", t)
-    t = re.sub(r"^(?:公开\d+表|表[一二三四五六七八九十]+)", "", t)
-    t = re.sub(r"^.*?\d{4}年度?", "", t)  # "XX单位2024年度" prefix
-    t = re.sub(r"[\"“”‘’'《》()（）\[\]【】]", "", t)
-    return t
 
 
 FINAL_ACCOUNTS: tuple[TableSpec, ...] = (
@@ -146,7 +137,6 @@ PERFORMANCE: tuple[TableSpec, ...] = (
 
 STANDARD_TABLES: tuple[TableSpec, ...] = FINAL_ACCOUNTS + BUDGET + PERFORMANCE
 
-_CN_DIGITS = "一二三四五六七八九"
 _SEMANTIC_PREFIX = re.compile(r"经费|费|支出|收入|预算|拨款|基金|资本|机关运行|三公|、")
 
 
@@ -182,15 +172,3 @@ class Catalogue:
         n = normalise_number(number)
         hits = [s for s in self.specs if any(normalise_number(v) == n and (profile in (None, p)) for p, v in s.numbers.items())]
         return hits[0] if len(hits) == 1 else None
-
-
-def normalise_number(number: str) -> str:
-    """``公开 01 表`` → ``公开01表``; ``表 7`` → ``表七``."""
-    n = re.sub(r"\s+", "", unicodedata.normalize("NFKC", number))
-    m = re.fullmatch(r"公开0?(\d)表", n)
-    if m:
-        return f"公开0{m.group(1)}表"
-    m = re.fullmatch(r"表(\d)", n)
-    if m:
-        return "表" + _CN_DIGITS[int(m.group(1)) - 1]
-    return n

@@ -20,7 +20,7 @@ class FunctionConflict(Exception):
 def registry() -> dict[str, Callable[..., Any]]:
     """Name → callable ``f(ctx, *args, **kwargs)``. A name defined twice is an error."""
     try:
-        from linter.plugins import default_manager
+        from linter.plugin_manager import default_manager
 
         results: list[dict[str, Callable[..., Any]]] = default_manager().hook.fiscal_lint_dsl_functions()
     except ImportError:  # the plugin manager is optional for the language itself

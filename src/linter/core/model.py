@@ -4,7 +4,7 @@ The model is plain dataclasses that serialise to the JSON described by
 ``schemas/document.schema.json``. Amounts are kept twice: the printed text
 (``text``) and the parsed decimal as a string (``value``), or ``None`` when the
 cell is blank. A blank cell is never 0 and a code is never an amount: both are
-decided here, once, by :mod:`linter.numbers`.
+decided here, once, by :mod:`linter.core.numbers`.
 """
 
 from __future__ import annotations

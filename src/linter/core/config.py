@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.guard import Limits, MiB
+from linter.parse.guard import Limits, MiB
 
 CONFIG_FILE = "fiscal-lint.toml"
 PYPROJECT = "pyproject.toml"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # the linter package (this file is in linter/core)
 _SOURCE_ROOT = _PACKAGE.parents[1]
 
 

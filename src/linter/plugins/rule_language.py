@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from linter.core.findings import EvaluationResult
+from linter.core.hookspecs import hookimpl
+from linter.core.model import Document
 from linter.dsl.builtins import FUNCTIONS
 from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.nodes import Rule
 from linter.dsl.pack import default_pack_paths
-from linter.findings import EvaluationResult
-from linter.hookspecs import hookimpl
-from linter.model import Document
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""PDF → :class:`linter.model.Document`: refuse what cannot be read, then tables, then prose."""
+"""PDF → :class:`linter.core.model.Document`: refuse what cannot be read, then tables, then prose."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
 
-from linter.catalogue import Catalogue
-from linter.errors import InputError
-from linter.guard import TOO_DEEP, Limits
-from linter.model import Document, Metadata, ParserInfo, Source
-from linter.parsers.pdf.pages import Page, declared_page_count, iter_document_pages, limited
-from linter.parsers.pdf.prose import extract_prose
-from linter.parsers.pdf.tables import extract_tables
+from linter.core.catalogue import Catalogue
+from linter.core.errors import InputError
+from linter.core.model import Document, Metadata, ParserInfo, Source
+from linter.parse.guard import TOO_DEEP, Limits
+from linter.parse.pdf.pages import Page, declared_page_count, iter_document_pages, limited
+from linter.parse.pdf.prose import extract_prose
+from linter.parse.pdf.tables import extract_tables
 
 PARSER_NAME = "fiscal-lint-pdfminer"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from linter.catalogue import STANDARD_TABLES, TableSpec
-from linter.hookspecs import hookimpl
+from linter.core.catalogue import STANDARD_TABLES, TableSpec
+from linter.core.hookspecs import hookimpl
 
 
 @hookimpl

@@ -16,9 +16,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from linter.model import BBox, Metadata, Paragraph, Section, TocEntry
-from linter.parsers.pdf.pages import Char, Page, TextLine, _make_line
-from linter.text import strip_prefix
+from linter.core.model import BBox, Metadata, Paragraph, Section, TocEntry
+from linter.core.text import strip_prefix
+from linter.parse.pdf.pages import Char, Page, TextLine, _make_line
 
 _NUM = "一二三四五六七八九十"
 # (level, pattern on NFKC text without whitespace); the group is the number as printed

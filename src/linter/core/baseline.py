@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from linter.findings import Finding
+from linter.core.findings import Finding
 
 FINGERPRINT_VERSION = "v1"
 BASELINE_VERSION = 1

@@ -5,7 +5,7 @@ analysis is slower and glues table cells across rules (docs/pdf-parsing.md,
 pitfalls 5 and 13). Coordinates are converted to a top-left origin
 (``top`` grows downwards), as a reader sees the page.
 
-Hostile input is bounded here (:class:`linter.guard.Limits`): a stream may not
+Hostile input is bounded here (:class:`linter.parse.guard.Limits`): a stream may not
 decompress beyond ``max_stream`` bytes, a document may not have more than
 ``max_pages`` pages nor a page more than ``max_page_objects`` objects, and a
 reference loop (``4 0 obj 4 0 R endobj``) is refused at once instead of hanging
@@ -33,8 +33,8 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from linter.errors import InputError
-from linter.guard import Limits, MiB
+from linter.core.errors import InputError
+from linter.parse.guard import Limits, MiB
 
 RULE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a ruling (Word draws borders so)
 _BOLD_NAME = re.compile(r"bold|black|heavy", re.IGNORECASE)

@@ -9,10 +9,10 @@ from typing import Any
 
 import pluggy
 
-from linter.catalogue import Catalogue
-from linter.errors import InputError
-from linter.model import Document, Section
-from linter.validation import schema_errors
+from linter.core.catalogue import Catalogue
+from linter.core.errors import InputError
+from linter.core.model import Document, Section
+from linter.parse.validation import schema_errors
 
 
 def catalogue_of(pm: pluggy.PluginManager) -> Catalogue:

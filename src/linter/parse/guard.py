@@ -23,8 +23,8 @@ from multiprocessing.context import ForkContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
-from linter.errors import InputError
-from linter.model import Document
+from linter.core.errors import InputError
+from linter.core.model import Document
 
 MiB = 1024**2
 
@@ -65,8 +65,8 @@ def parse_limited(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) ->
     """In a worker: parse under ``limits``; whatever goes wrong becomes an :class:`InputError`."""
     apply_limits(limits)
     try:
-        from linter.parsing import parse_file
-        from linter.plugins import make_manager
+        from linter.parse.documents import parse_file
+        from linter.plugin_manager import make_manager
 
         return parse_file(path, make_manager(disabled), {"limits": limits})
     except InputError:

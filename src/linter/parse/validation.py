@@ -8,7 +8,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from linter.resources import schema_path
+from linter.core.resources import schema_path
 
 
 @cache

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from linter.catalogue import Catalogue, TableSpec
-from linter.model import BBox, Note, Table
-from linter.numbers import parse_amount
-from linter.parsers.pdf.grid import Grid, GridCell, build_grid, find_grids
-from linter.parsers.pdf.pages import Page, TextLine
-from linter.tables import Caption, SlotGrid, build_table, column_roles, is_blank_total, is_lanci_row
-from linter.text import is_note_start, join_wrapped, norm, squash
+from linter.core.catalogue import Catalogue, TableSpec
+from linter.core.model import BBox, Note, Table
+from linter.core.numbers import parse_amount
+from linter.core.text import is_note_start, join_wrapped, norm, squash
+from linter.parse.pdf.grid import Grid, GridCell, build_grid, find_grids
+from linter.parse.pdf.pages import Page, TextLine
+from linter.parse.table_builder import Caption, SlotGrid, build_table, column_roles, is_blank_total, is_lanci_row
 
 EDGE_TOL = 2.0  # pt: column edges of a continuation part may drift this much
 IDENTITY_REACH = 130.0  # pt above the top rule where a title, 表号 or 单位 line may sit

@@ -35,8 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from linter.findings import EvaluationResult, Evidence, Finding, Location, Operand, Outcome, RuleError
-from linter.model import SCHEMA_VERSION, Document
+from linter.core.findings import EvaluationResult, Evidence, Finding, Location, Operand, Outcome, RuleError
+from linter.core.model import SCHEMA_VERSION, Document
 
 CACHE_LAYOUT = "v1"  # bump when an entry's format changes
 

@@ -1,10 +1,10 @@
-"""A table's slot grid → :class:`linter.model.Table`: the format-independent half of every table parser.
+"""A table's slot grid → :class:`linter.core.model.Table`: the format-independent half of every table parser.
 
 A parser lays a table out as a :class:`SlotGrid` (text at a merged cell's top-left slot, None in the slots it
 covers, the page of every row and, where the format has a layout, the bbox of every slot) and says where its
 header ends; the rules here read the rest off the grid: column paths and roles, the printed 栏次, lanes of
 side-by-side tables and their names, and body rows keyed by code / label / 行次 with one cell per value column,
-whose values are decided by :mod:`linter.numbers`.
+whose values are decided by :mod:`linter.core.numbers`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from linter.catalogue import TableSpec
-from linter.model import BBox, Cell, Column, Lane, Note, Row, Table
-from linter.numbers import amount_value, code_kind, code_level, is_code, join_split_code, parse_amount
-from linter.text import TOTAL, squash
+from linter.core.catalogue import TableSpec
+from linter.core.model import BBox, Cell, Column, Lane, Note, Row, Table
+from linter.core.numbers import amount_value, code_kind, code_level, is_code, join_split_code, parse_amount
+from linter.core.text import TOTAL, squash
 
 CODE_HEADER = re.compile(r"编码|代码|^(?:类|款|项)$")
 LABEL_HEADER = re.compile(r"^(?:项目|科目名称|项目名称|名称|科目|单位名称)$")

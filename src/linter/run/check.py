@@ -5,7 +5,7 @@ outcomes) or *not checked* (with the reason), and the exit code says which happe
 0 nothing at or above the fail level, 1 findings at or above it, 2 a file or a rule could not be checked.
 
 Files are processed by up to ``jobs`` worker processes at once. Each worker is forked for one
-file, parses it under the guard's limits (:mod:`linter.guard`: time, memory, recursion) and
+file, parses it under the guard's limits (:mod:`linter.parse.guard`: time, memory, recursion) and
 evaluates the rules on the model in the same process, so neither a hostile PDF nor a slow rule
 holds up the others. With the cache on, a report whose bytes, rules and configuration are
 unchanged is answered from the result cache without a worker at all; one whose rules changed
@@ -29,17 +29,17 @@ from typing import Any
 
 import pluggy
 
-from linter.baseline import Baseline, fingerprint, split_findings
-from linter.cache import Cache, code_version, digest, plugin_versions
-from linter.config import Config
+from linter.core.baseline import Baseline, fingerprint, split_findings
+from linter.core.config import Config
+from linter.core.errors import InputError
+from linter.core.findings import SEVERITIES, STATUSES, EvaluationResult, Finding
+from linter.core.model import Document
 from linter.dsl import RulePack
 from linter.dsl import nodes as n
-from linter.errors import InputError
-from linter.findings import SEVERITIES, STATUSES, EvaluationResult, Finding
-from linter.guard import Limits, memory_error, parse_limited, timeout_error, worker_died
-from linter.model import Document
-from linter.parsing import parse_file, read_input, supported_formats
-from linter.plugins import default_manager
+from linter.parse.documents import parse_file, read_input, supported_formats
+from linter.parse.guard import Limits, memory_error, parse_limited, timeout_error, worker_died
+from linter.plugin_manager import default_manager
+from linter.run.cache import Cache, code_version, digest, plugin_versions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 FAIL_LEVELS = ("error", "warning", "info", "never")

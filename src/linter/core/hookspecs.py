@@ -52,7 +52,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @hookspec(firstresult=True)
 def fiscal_lint_parse_document(path: Path, data: bytes, options: dict[str, Any]) -> Any:
-    """Parse one input file into a :class:`linter.model.Document`.
+    """Parse one input file into a :class:`linter.core.model.Document`.
 
     **When:** once per input file (``fiscal-lint check``, ``fiscal-lint parse``), inside the resource
     guard's worker process when limits are on.
@@ -66,12 +66,12 @@ def fiscal_lint_parse_document(path: Path, data: bytes, options: dict[str, Any])
 
     - ``path`` (:class:`pathlib.Path`): the file as named by the user; decide from its suffix …
     - ``data`` (``bytes``): … or from its content (``data[:8] == b"PK\\x03\\x04"`` for a .docx);
-    - ``options`` (``dict``): ``options["catalogue"]`` is the :class:`linter.catalogue.Catalogue`
+    - ``options`` (``dict``): ``options["catalogue"]`` is the :class:`linter.core.catalogue.Catalogue`
       (standard tables plus every plugin's ``fiscal_lint_table_catalogue``) to recognise tables by
       title; the other keys are parser settings such as resource limits. Unknown keys: ignore them.
 
-    **Return:** a :class:`linter.model.Document` (it is validated against ``schemas/``), or None
-    when the file is not of your format. Raise :class:`linter.errors.InputError` when the file *is*
+    **Return:** a :class:`linter.core.model.Document` (it is validated against ``schemas/``), or None
+    when the file is not of your format. Raise :class:`linter.core.errors.InputError` when the file *is*
     yours but cannot be read (corrupt, encrypted, no text layer): the run reports it as "not checked"
     with exit code 2 and goes on with the other files.
 
@@ -113,7 +113,7 @@ def fiscal_lint_parser_formats() -> list[str]:
 
 @hookspec
 def fiscal_lint_table_catalogue() -> list[Any]:
-    """Extra tables (and aliases) the parsers recognise: :class:`linter.catalogue.TableSpec` entries.
+    """Extra tables (and aliases) the parsers recognise: :class:`linter.core.catalogue.TableSpec` entries.
 
     **When:** before each file is parsed (to build ``options["catalogue"]``), and by the rule checker
     (``fiscal-lint rules check``) to know which table keys a rule may name.
@@ -131,7 +131,7 @@ def fiscal_lint_table_catalogue() -> list[Any]:
 
     .. code-block:: python
 
-        from linter.catalogue import TableSpec
+        from linter.core.catalogue import TableSpec
 
         @hookimpl
         def fiscal_lint_table_catalogue():
@@ -142,7 +142,7 @@ def fiscal_lint_table_catalogue() -> list[Any]:
 
 @hookspec
 def fiscal_lint_postprocess_document(document: Any) -> None:
-    """Adjust a parsed :class:`linter.model.Document` in place.
+    """Adjust a parsed :class:`linter.core.model.Document` in place.
 
     **When:** once per document, after ``fiscal_lint_parse_document`` returned it and before it is
     validated against the schema and checked. Every plugin's implementation is called (last
@@ -152,7 +152,7 @@ def fiscal_lint_postprocess_document(document: Any) -> None:
     ``document.metadata.profile`` from a template's tell-tale, fill ``metadata.unit_name`` from the
     cover, rename a table key, drop an empty section. Do not raise for documents that are not yours.
 
-    **Arguments:** ``document`` (:class:`linter.model.Document`).
+    **Arguments:** ``document`` (:class:`linter.core.model.Document`).
 
     **Example:**
 
@@ -243,19 +243,19 @@ def fiscal_lint_evaluate(document: Any, rules: list[Any]) -> Any:
     plugin order. The rule-language evaluator (``linter.dsl.plugin``) is the built-in implementation:
     it runs ``rules``. Return None when you have nothing to add.
 
-    **Arguments:** ``document``, the :class:`linter.model.Document`; ``rules``, the rule-language
+    **Arguments:** ``document``, the :class:`linter.core.model.Document`; ``rules``, the rule-language
     rules of the run (:class:`linter.dsl.nodes.Rule`) — a plugin with checks of another kind usually
     ignores them.
 
-    **Return:** a :class:`linter.findings.EvaluationResult` (findings, outcomes, errors), or None.
-    Give every finding a stable ``rule_id`` of your own prefix and an :class:`~linter.findings.Outcome`
+    **Return:** a :class:`linter.core.findings.EvaluationResult` (findings, outcomes, errors), or None.
+    Give every finding a stable ``rule_id`` of your own prefix and an :class:`~linter.core.findings.Outcome`
     per evaluation, so that a document where nothing could be checked never looks clean.
 
     **Example:**
 
     .. code-block:: python
 
-        from linter.findings import EvaluationResult, Finding, Location, Outcome
+        from linter.core.findings import EvaluationResult, Finding, Location, Outcome
 
         @hookimpl
         def fiscal_lint_evaluate(document, rules):
@@ -282,7 +282,7 @@ def fiscal_lint_reporters() -> dict[str, Any]:
     **Arguments:** none.
 
     **Return:** ``{"name": factory}``; ``factory()`` returns an object with
-    ``report(run, stream)``, where ``run`` is the :class:`linter.run.RunResult` of the whole run
+    ``report(run, stream)``, where ``run`` is the :class:`linter.run.check.RunResult` of the whole run
     (files, findings, outcomes, exit code) and ``stream`` the text stream to write to.
 
     **Example:**

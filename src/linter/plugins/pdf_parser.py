@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from linter.hookspecs import hookimpl
+from linter.core.hookspecs import hookimpl
 
 
 @hookimpl
@@ -19,6 +19,6 @@ def fiscal_lint_parse_document(path: Path, data: bytes, options: dict[str, Any])
     # and a ".pdf" that is really an HTML page gets a clear refusal from us.
     if path.suffix.lower() != ".pdf" and b"%PDF-" not in data[:1024]:
         return None
-    from linter.parsers.pdf.document import parse_pdf  # pdfminer is imported only when needed
+    from linter.parse.pdf.document import parse_pdf  # pdfminer is imported only when needed
 
     return parse_pdf(path, data, options["catalogue"], options)
