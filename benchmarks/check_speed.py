@@ -38,19 +38,19 @@ CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from linter.run.cache import Cache
-from linter.commands.check import load_rule_packs
 from linter.core.config import Config
-from linter.parse.guard import Limits
-from linter.plugin_manager import default_manager
+from linter.run.cache import Cache, code_version
 from linter.run.check import run_check
+from linter.session import Session
 pdf, cache_dir, profile = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-pm = default_manager()
+session = Session.build(Config(profile=profile if profile != "-" else "auto"))
 cache = Cache(Path(cache_dir)) if cache_dir != "-" else None
-packs = load_rule_packs([], True, pm, cache)
-config = Config(profile=profile if profile != "-" else "auto")
+if cache is not None:
+    packs = session.load_packs(parse=cache.rule_file_parser(code_version(session.plugin_versions())))
+else:
+    packs = session.load_packs()
 t1 = time.perf_counter()
-run = run_check([pdf], packs, pm, Limits(), config=config, cache=cache)
+run = run_check([pdf], packs, session, cache=cache)
 t2 = time.perf_counter()
 fr = run.files[0]
 print(json.dumps({

@@ -34,7 +34,7 @@ if method == "pdfminer":
     elapsed = time.perf_counter() - t
 else:
     from linter.parse.documents import parse_file
-    from linter.plugin_manager import make_manager
+    from linter.session.plugin_manager import make_manager
     pm = make_manager()
     t = time.perf_counter()
     doc = parse_file(pdf, pm)

@@ -30,7 +30,7 @@ def fixture_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def fixture_doc(fixture_pdf: Path):
     from linter.parse.documents import parse_file
-    from linter.plugin_manager import make_manager
+    from linter.session.plugin_manager import make_manager
 
     return parse_file(fixture_pdf, make_manager())
 
@@ -39,7 +39,7 @@ def fixture_doc(fixture_pdf: Path):
 def seed_doc(shared: Path):
     """The seed report (jianghan-2024.pdf) parsed once per test session."""
     from linter.parse.documents import parse_file
-    from linter.plugin_manager import make_manager
+    from linter.session.plugin_manager import make_manager
 
     return parse_file(shared / "corpus" / "jianghan-2024" / "jianghan-2024.pdf", make_manager())
 
@@ -48,7 +48,7 @@ def seed_doc(shared: Path):
 def real_docs(shared: Path) -> dict:
     """The two real Shanghai 决算 reports, parsed once per session, by file name."""
     from linter.parse.documents import parse_file
-    from linter.plugin_manager import make_manager
+    from linter.session.plugin_manager import make_manager
 
     pm = make_manager()
     return {p.name: parse_file(p, pm) for p in sorted((shared / "corpus" / "real" / "juesuan").glob("*.pdf"))}

@@ -20,3 +20,20 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
         cwd=cwd,
         timeout=300,
     )
+
+
+def session_for(limits=None, fail_on: str | None = None, *, config=None, jobs: int | None = None):
+    """A session with the built-in and installed plugins, under ``config`` with these limits, fail level and jobs."""
+    from dataclasses import replace
+
+    from linter.core.config import Config
+    from linter.session import Session
+
+    config = config or Config()
+    if limits is not None:
+        config = config.with_limits(limits)
+    if fail_on is not None:
+        config = replace(config, fail_on=fail_on)
+    if jobs is not None:
+        config = replace(config, jobs=jobs)
+    return Session.build(config)

@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pytest
 from lint_reports import BAD_TOTAL, run_in, write_report
+from support import session_for
 
 from linter.core.baseline import Baseline, BaselineError, Entry, carry_justifications, fingerprint, load_baseline
 from linter.core.findings import Finding, Location
+from linter.core.limits import Limits
 from linter.core.model import Document
-from linter.parse.guard import Limits
-from linter.plugin_manager import default_manager
 from linter.run.check import run_check
 
 SELECT = ("--select", "FL.I.11", "--isolated", "--no-progress")
 
 
 def i11_findings(path: Path, packs) -> list[Finding]:
-    run = run_check([path], packs, default_manager(), Limits(timeout=0))
+    run = run_check([path], packs, session_for(Limits(timeout=0)))
     return [f for f in run.files[0].result.findings if f.rule_id == "FL.I.11"]
 
 

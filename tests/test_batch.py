@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 from lint_reports import BAD_TOTAL, cli_env, run_in, session_cache_dir, write_report
-from support import REPO, SHARED
+from support import REPO, SHARED, session_for
 
-from linter.parse.guard import Limits
-from linter.plugin_manager import default_manager
+from linter.core.limits import Limits
 from linter.run.cache import Cache
 from linter.run.check import expand_inputs, run_check
 
@@ -84,9 +83,8 @@ def test_the_cache_answers_unchanged_reports_and_never_keeps_a_failure(batch: Pa
                                                                        default_packs) -> None:
     reports = sorted((batch / "reports").rglob("*.pdf"))
     cache = Cache(tmp_path / "cache")
-    pm = default_manager()
-    cold = run_check(reports, default_packs, pm, Limits(), cache=cache, jobs=2)
-    warm = run_check(reports, default_packs, pm, Limits(), cache=cache, jobs=2)
+    cold = run_check(reports, default_packs, session_for(Limits(), jobs=2), cache=cache)
+    warm = run_check(reports, default_packs, session_for(Limits(), jobs=2), cache=cache)
     assert [fr.cached for fr in cold.files] == [None] * 6
     assert [fr.cached for fr in warm.files] == ["result", "result", None, "result", "result", "result"]  # f.pdf is damaged
     assert [fr.result.to_dict() for fr in cold.files] == [fr.result.to_dict() for fr in warm.files]
@@ -96,13 +94,13 @@ def test_the_cache_answers_unchanged_reports_and_never_keeps_a_failure(batch: Pa
     fewer = [p for p in default_packs]
     from linter.core.config import Config
 
-    only = run_check(reports[:1], fewer, pm, Limits(), cache=cache, config=Config(select=["FL.I.11"]))
+    only = run_check(reports[:1], fewer, session_for(Limits(), config=Config(select=["FL.I.11"])), cache=cache)
     assert only.files[0].cached == "model"
     assert {o.rule_id for o in only.files[0].result.outcomes} == {"FL.I.11"}
     # a damaged entry is a miss, not a crash
     for entry in (tmp_path / "cache").rglob("results/*/*.json"):
         entry.write_text("{not json", encoding="utf-8")
-    again = run_check(reports, default_packs, pm, Limits(), cache=cache)
+    again = run_check(reports, default_packs, session_for(Limits()), cache=cache)
     assert [fr.cached for fr in again.files] == ["model", "model", None, "model", "model", "model"]
     assert [fr.result.to_dict() for fr in again.files] == [fr.result.to_dict() for fr in cold.files]
 
@@ -112,9 +110,9 @@ def test_the_cache_key_holds_the_parser_version(batch: Path, tmp_path: Path, def
 
     report = [batch / "reports" / "a.pdf"]
     cache = Cache(tmp_path / "cache")
-    run_check(report, default_packs, default_manager(), Limits(timeout=0), cache=cache)
+    run_check(report, default_packs, session_for(Limits(timeout=0)), cache=cache)
     monkeypatch.setattr(linter.run.check, "code_version", lambda plugins=(): "another parser")
-    assert run_check(report, default_packs, default_manager(), Limits(timeout=0), cache=cache).files[0].cached is None
+    assert run_check(report, default_packs, session_for(Limits(timeout=0)), cache=cache).files[0].cached is None
 
 
 def test_no_cache_writes_nothing_and_the_cache_dir_is_configurable(batch: Path, tmp_path: Path) -> None:
@@ -156,7 +154,7 @@ def test_a_worker_that_dies_costs_one_file(batch: Path, default_packs, monkeypat
         return real(path, *args)
 
     monkeypatch.setattr(linter.run.check, "parse_limited", dying)  # inherited by the forked workers
-    run = run_check([victim, batch / "reports" / "b.pdf"], default_packs, default_manager(), Limits(), jobs=2)
+    run = run_check([victim, batch / "reports" / "b.pdf"], default_packs, session_for(Limits(), jobs=2))
     assert run.exit_code == 2
     assert [fr.error.reason if fr.error else None for fr in run.files] == [reason, None]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from lint_reports import BAD_TOTAL, run_in, write_report
+from support import session_for
 
 from linter.core.config import Config, ConfigError, apply_cli, find_config_file, load_config
-from linter.parse.guard import Limits
-from linter.plugin_manager import default_manager
+from linter.core.limits import Limits
 from linter.run.check import run_check
 
 
@@ -113,13 +113,12 @@ def test_severity_override_takes_the_most_specific_entry() -> None:
 
 def test_config_drives_the_run(tmp_path: Path, default_packs) -> None:
     bad = write_report(tmp_path / "bad.pdf", BAD_TOTAL)
-    pm = default_manager()
     only = Config(select=["FL.I.11"])
-    run = run_check([bad], default_packs, pm, Limits(timeout=0), config=only)
+    run = run_check([bad], default_packs, session_for(Limits(timeout=0), config=only))
     assert {o.rule_id for o in run.files[0].result.outcomes} == {"FL.I.11"}
     assert [f.severity for f in run.files[0].result.findings] == ["error"] and run.exit_code == 1
     lenient = Config(select=["FL.I.11"], severity={"FL.I.11": "info"}, fail_on="warning")
-    run = run_check([bad], default_packs, pm, Limits(timeout=0), "warning", config=lenient)
+    run = run_check([bad], default_packs, session_for(Limits(timeout=0), "warning", config=lenient))
     assert [f.severity for f in run.files[0].result.findings] == ["info"] and run.exit_code == 0
 
 

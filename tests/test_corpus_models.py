@@ -9,7 +9,7 @@ from support import SHARED
 
 from linter.parse.documents import parse_file
 from linter.parse.validation import schema_errors
-from linter.plugin_manager import make_manager
+from linter.session.plugin_manager import make_manager
 
 PDFS = sorted((SHARED / "corpus").rglob("*.pdf")) if (SHARED / "corpus").is_dir() else []
 

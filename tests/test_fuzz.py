@@ -21,10 +21,12 @@ import pdfgen
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import session_for
 
 import linter.dsl
 from linter.core.errors import InputError
-from linter.parse.guard import Limits, parse_guarded
+from linter.core.limits import Limits
+from linter.parse.guard import parse_guarded
 
 LONG = "FISCAL_LINT_FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("FISCAL_LINT_FUZZ_EXAMPLES", "25"))
@@ -93,7 +95,7 @@ def mutated_pdf(draw: st.DrawFn) -> bytes:
 def test_the_seed_itself_is_read(tmp_path: Path) -> None:
     path = tmp_path / "seed.pdf"
     path.write_bytes(SEED)
-    assert parse_guarded(path, Limits(timeout=60)).tables
+    assert parse_guarded(path, Limits(timeout=60), session_for().pm).tables
 
 
 @FUZZ_PDF
@@ -102,7 +104,7 @@ def test_mutated_pdf_is_read_or_refused_with_a_reason(tmp_path_factory: pytest.T
     path = tmp_path_factory.mktemp("fuzz") / "mutated.pdf"
     path.write_bytes(data)
     try:
-        document = parse_guarded(path, Limits(timeout=60, memory=1024**3))
+        document = parse_guarded(path, Limits(timeout=60, memory=1024**3), session_for().pm)
     except InputError as exc:
         assert exc.reason in EXPLAINED, f"{exc.reason}: {exc.message}"
         assert exc.zh and exc.en and "\n" not in exc.message

@@ -5,20 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import run_cli
+from support import run_cli, session_for
 
 from linter.core.errors import InputError
-from linter.parse.guard import Limits, parse_guarded
+from linter.core.limits import Limits
+from linter.parse.guard import parse_guarded
 
 
 def test_guarded_parse_returns_the_same_model(fixture_pdf: Path, fixture_doc) -> None:
-    doc = parse_guarded(fixture_pdf, Limits(timeout=60))
+    doc = parse_guarded(fixture_pdf, Limits(timeout=60), session_for().pm)
     assert doc.to_dict() == fixture_doc.to_dict()
 
 
 def test_time_limit(fixture_pdf: Path) -> None:
     with pytest.raises(InputError) as exc:
-        parse_guarded(fixture_pdf, Limits(timeout=0.001))
+        parse_guarded(fixture_pdf, Limits(timeout=0.001), session_for().pm)
     assert exc.value.reason == "timeout"
 
 
@@ -30,7 +31,7 @@ def test_memory_limit(tmp_path: Path) -> None:
     path = tmp_path / "bomb.pdf"
     path.write_bytes(pdfgen.stream_bomb_pdf(1024**3))
     with pytest.raises(InputError) as exc:
-        parse_guarded(path, Limits(timeout=60, memory=400 * 1024**2, max_stream=2 * 1024**3))
+        parse_guarded(path, Limits(timeout=60, memory=400 * 1024**2, max_stream=2 * 1024**3), session_for().pm)
     assert exc.value.reason == "memory_limit"
     assert "400 MB" in exc.value.message
 
@@ -41,7 +42,7 @@ def test_parser_limits_reach_the_worker(tmp_path: Path) -> None:
     path = tmp_path / "many.pdf"
     path.write_bytes(pdfgen.many_pages_pdf(5))
     with pytest.raises(InputError) as exc:
-        parse_guarded(path, Limits(timeout=60, max_pages=4))
+        parse_guarded(path, Limits(timeout=60, max_pages=4), session_for().pm)
     assert exc.value.reason == "too_many_pages" and "4" in exc.value.message
 
 
@@ -59,7 +60,7 @@ def test_crash_of_the_worker_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(linter.parse.documents, "parse_file", crash)
     with pytest.raises(InputError) as exc:
-        parse_guarded(tmp_path / "any.pdf", Limits(timeout=60))
+        parse_guarded(tmp_path / "any.pdf", Limits(timeout=60), session_for().pm)
     assert exc.value.reason == "parser_crash" and "SIGSEGV" in exc.value.message
 
 

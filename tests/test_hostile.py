@@ -23,9 +23,11 @@ from pathlib import Path
 
 import pdfgen
 import pytest
+from support import session_for
 
 from linter.core.errors import InputError
-from linter.parse.guard import Limits, parse_guarded
+from linter.core.limits import Limits
+from linter.parse.guard import parse_guarded
 
 MAX_SECONDS = 20.0  # per case, whole command; measured cases take about one second
 MAX_MB = 400.0  # peak resident memory of the command and its worker
@@ -176,7 +178,7 @@ READ: dict[str, Callable[[], bytes]] = {
 @pytest.fixture(scope="module")
 def intact_model(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from linter.parse.documents import parse_file
-    from linter.plugin_manager import make_manager
+    from linter.session.plugin_manager import make_manager
 
     path = tmp_path_factory.mktemp("intact") / "report.pdf"
     path.write_bytes(_fixture())
@@ -238,7 +240,7 @@ def test_refusal_reason_code(tmp_path: Path, name: str) -> None:
     path = tmp_path / "in.pdf"
     path.write_bytes(case.build())
     with pytest.raises(InputError) as exc:
-        parse_guarded(path, case.limits)
+        parse_guarded(path, case.limits, session_for().pm)
     assert exc.value.reason == case.reason, exc.value.message
     assert "\n" not in exc.value.message
 
@@ -247,7 +249,7 @@ def test_refusal_reason_code(tmp_path: Path, name: str) -> None:
 def test_repairable_damage_is_read_in_full(tmp_path: Path, name: str, intact_model: dict) -> None:
     path = tmp_path / "report.pdf"
     path.write_bytes(READ[name]())
-    model = parse_guarded(path, Limits(timeout=60)).to_dict()
+    model = parse_guarded(path, Limits(timeout=60), session_for().pm).to_dict()
     assert _without_source(model) == _without_source(intact_model)
     assert model["source"]["page_count"] == intact_model["source"]["page_count"]
 

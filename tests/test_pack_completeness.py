@@ -1,6 +1,6 @@
 """Acceptance of the completeness rules (C-01 … C-20, C-19 excepted: it is a wording rule) on real documents.
 
-The seed (jianghan-2024.pdf, Hubei layout) must show rows 3, 8 and 9 of domain.md §3 at their severity and
+The seed (jianghan-2024.pdf, Hubei layout) must show rows 3, 8 and 9 of docs/domain-rules.md §3 at their severity and
 nothing else at error or warning; every other completeness check passes there (tables, 目录, sections,
 empty-table statements, 三公 split and reasons, 机关运行经费, 政府采购, 名词解释, detail level, units). The two
 real Shanghai 决算 PDFs (another layout: 十、预算绩效管理情况, 十一、其他重要事项 →（一）机关运行经费…, 表七 三公,
@@ -46,7 +46,7 @@ def test_seed_rows_3_8_9_are_found_at_their_severity(seed_result):
 
 def test_seed_infos_are_the_known_ones(seed_result):
     infos = sorted((f.rule_id, f.args.get("what", "")) for f in ours(seed_result) if f.severity == "info")
-    # domain.md C-12: "pass ✓, with info: 工程 not mentioned (implicitly 0)"
+    # FL.C.12 family (docs/domain-rules.md §2.1): the seed passes, with info: 工程 not mentioned (implicitly 0)
     assert infos == [("FL.C.12.category", "工程")]
 
 

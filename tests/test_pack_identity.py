@@ -1,6 +1,6 @@
 """Acceptance of the intra-table (I-01 … I-12) and cross-table (X-01 … X-14) rules on real documents.
 
-The seed (jianghan-2024.pdf, Hubei layout) must show rows 13–15 of domain.md §3 at info and nothing of
+The seed (jianghan-2024.pdf, Hubei layout) must show rows 13–15 of docs/domain-rules.md §3 at info and nothing of
 "What the seed gets right"; the two real Shanghai 决算 PDFs (another layout: 表头 "合计/预算数", "公务用车运行费",
 类/款/项 codes over three columns, a two-lane 基本支出 table) must be read completely (the rules pass there,
 they do not end as insufficient data) and give no error or warning: every table identity of both files was
@@ -50,7 +50,7 @@ def test_seed_row_15_class_level_differences_are_info(seed_result):
 
 
 def test_seed_gets_the_table_identities_right(seed_result):
-    # domain.md §3 "What the seed gets right": all table identities, T05 = T03, T05 基本 = T06,
+    # docs/domain-rules.md §3 "What the seed gets right": all table identities, T05 = T03, T05 基本 = T06,
     # 机关运行经费 = 公用经费, 三公 identities, 保有量 3 = 车辆 3: none of them is flagged at all
     assert serious(seed_result) == []
     flagged = {f.rule_id for f in ours(seed_result)}

@@ -1,6 +1,6 @@
 """Acceptance of the prose-vs-table rules (rules/prose.rules, FL.P.*) on the seed and the real Shanghai reports.
 
-Skips without ../shared. The seed: the rows of domain.md §3 these rules cover are reported at their
+Skips without ../shared. The seed: the rows of docs/domain-rules.md §3 these rules cover are reported at their
 severity, and none of "What the seed gets right" is. The real 决算 PDFs: the exact error/warning findings,
 each checked by hand against the rendered page (see the comments).
 """

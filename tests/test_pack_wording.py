@@ -1,6 +1,6 @@
 """Acceptance of the wording / format / template-residue rules on the real documents (issue 4).
 
-The seed (jianghan-2024.pdf): rows 4, 11, 12, 17, 18 and 20 of domain.md §3 are reported at their
+The seed (jianghan-2024.pdf): rows 4, 11, 12, 17, 18 and 20 of docs/domain-rules.md §3 are reported at their
 severity, the year checks pass (2024; compares with 2023; 2025 dates only for 公开/填报), and none of
 "What the seed gets right" is flagged. The two Shanghai 决算 reports: the exact set of error/warning
 findings, each checked by hand on the rendered page (the comments say why each is a true defect).

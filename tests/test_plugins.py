@@ -1,5 +1,5 @@
 """The plugin architecture: built-ins through the hooks, entry-point discovery, disabling, loud failures,
-``fiscal-lint plugins``, the hook reference in docs/plugins.md, and the example bureau plugin installed
+``fiscal-lint plugins``, the hook reference (docs/hooks.md), and the example bureau plugin installed
 for real (``pip install --target``) and found through its ``fiscal_lint`` entry point."""
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import pytest
 import linter
 from linter import hookimpl
 from linter.core import hookspecs
+from linter.core.config import Config
 from linter.core.errors import InputError
-from linter.plugin_manager import BUILTINS, DISABLE_ENV, PluginLoadError, default_manager, make_manager
+from linter.session import Session
+from linter.session.plugin_manager import BUILTINS, DISABLE_ENV, PluginLoadError, make_manager
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "plugins" / "fiscal-lint-bureau-example"
@@ -53,9 +55,7 @@ def fake_distribution(root: Path, dist: str, ep_name: str, module: str, source: 
 
 @pytest.fixture
 def on_path(monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    """Put folders on sys.path for this test only; the cached manager and function table are rebuilt."""
-    from linter.dsl.function_table import registry
-
+    """Put folders on sys.path for this test only (sessions built in the test see them)."""
     added: list[str] = []
 
     def add(path: Path) -> None:
@@ -63,15 +63,11 @@ def on_path(monkeypatch: pytest.MonkeyPatch) -> Iterator:
         added.append(str(path))
 
     monkeypatch.delenv(DISABLE_ENV, raising=False)
-    default_manager.cache_clear()
-    registry.cache_clear()
     yield add
     monkeypatch.undo()
     for name, mod in list(sys.modules.items()):
         if any(str(getattr(mod, "__file__", "") or "").startswith(p) for p in added):
             del sys.modules[name]
-    default_manager.cache_clear()
-    registry.cache_clear()
 
 
 # ---- built-ins and disabling ------------------------------------------------------------------------
@@ -157,21 +153,35 @@ def test_misspelt_hook_cli_one_line_exit_2_and_disable(tmp_path):
     assert row["enabled"] is False and row["distribution"] == "typo-plugin" and row["version"] == "0.1"
 
 
-def test_set_disabled_applies_to_the_process_manager(tmp_path, on_path):
-    """What ``disable-plugins`` in the configuration can use: the rule functions follow the process manager."""
-    from linter.dsl.function_table import registry
-    from linter.plugin_manager import set_disabled
-
+def test_disable_plugins_setting_reaches_the_session(tmp_path, on_path):
+    """What ``disable-plugins`` in the configuration does: the session, its rule functions included, leaves
+    the plugin out, and a session built without the setting still refuses the broken plugin."""
     on_path(fake_distribution(tmp_path, "typo-plugin", "typo", "typo_plugin_c", MISSPELT))
     with pytest.raises(PluginLoadError):
-        default_manager()
-    try:
-        set_disabled(["typo"])
-        assert "typo" in default_manager().disabled
-        assert "sum" in registry()
-        assert default_manager().get_plugin("typo") is None
-    finally:
-        set_disabled([])
+        Session.build()
+    session = Session.build(Config(disable_plugins=["typo"]))
+    assert "typo" in session.pm.disabled
+    assert "sum" in session.functions
+    assert session.pm.get_plugin("typo") is None
+
+
+def test_sessions_are_independent_and_the_language_keeps_its_functions(fixture_doc) -> None:
+    """No process-wide manager: two sessions with different plugins side by side. A function plugin adds
+    names; the language's own functions stay, also with the built-in rule-language plugin disabled."""
+    import types
+
+    extra = types.ModuleType("extra_functions")
+    exec(  # noqa: S102 - a plugin module built in the test
+        "from linter import hookimpl\n\ndef twice(ctx, x):\n    return x\n\n"
+        "@hookimpl\ndef fiscal_lint_dsl_functions():\n    return {'twice': twice}\n",
+        extra.__dict__,
+    )
+    plain = Session.build(entry_points=False)
+    with_extra = Session.build(plugins=[("extra", extra)], entry_points=False, disabled=["linter.dsl.plugin"])
+    assert "twice" in with_extra.functions and "twice" not in plain.functions
+    assert "sum" in with_extra.functions and "sum" in plain.functions
+    assert with_extra.pm.sources["extra"].kind == "given"
+    assert plain.pm.get_plugin("extra") is None
 
 
 def test_wrong_hook_argument_fails_at_start_up(tmp_path, on_path):
@@ -249,10 +259,11 @@ def test_plugins_json_and_text():
 
 
 def test_every_hookspec_is_documented():
-    """docs/plugins.md has one ``### `hook`…`` section per hookspec, with its signature and result mode."""
-    docs = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
-    sections = dict(re.findall(r"^### `(fiscal_lint_\w+)[^\n]*\n(.*?)(?=^#{2,3} |\Z)", docs, flags=re.M | re.S))
-    assert sorted(sections) == HOOKS, "docs/plugins.md needs one reference section per hookspec (and no others)"
+    """docs/hooks.md (generated from the hookspecs) has one ``## hook`` section per hookspec, with its
+    signature and result mode; every docstring has the parts the reference relies on."""
+    docs = (REPO / "docs" / "hooks.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (fiscal_lint_\w+)\n(.*?)(?=^#{2,3} |\Z)", docs, flags=re.M | re.S))
+    assert sorted(sections) == HOOKS, "docs/hooks.md needs one section per hookspec: run python docs/generate.py"
     for name in HOOKS:
         spec = getattr(hookspecs, name)
         doc = inspect.getdoc(spec) or ""
@@ -262,9 +273,10 @@ def test_every_hookspec_is_documented():
         first_result = bool(spec.fiscal_lint_spec["firstresult"])
         assert ("first result" in section.lower()) == first_result, f"{name}: first-result wording in docs"
         for part in ("When", "Results", "Arguments", "```python"):
-            assert part in section, f"docs/plugins.md, {name}: no {part}"
+            assert part in section, f"docs/hooks.md, {name}: no {part}"
         params = ", ".join(inspect.signature(spec).parameters)
-        assert f"{name}({params})" in docs, f"docs/plugins.md should show the signature {name}({params})"
+        assert f"{name}({params})" in section, f"docs/hooks.md should show the signature {name}({params})"
+    assert "(hooks.md)" in (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
 
 
 # ---- the example bureau plugin, installed -----------------------------------------------------------------
@@ -282,7 +294,7 @@ def bureau_install(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True, text=True, timeout=300,
     )
     assert res.returncode == 0, res.stdout + res.stderr
-    assert (target / "fiscal_lint_bureau_example" / "rules" / "tests" / "bureau.tests.json").is_file()
+    assert (target / "fiscal_lint_bureau_example" / "rules" / "tests" / "subjects" / "XB.N.01.yaml").is_file()
     return target
 
 
@@ -348,22 +360,19 @@ def test_bureau_rule_fires_in_check(bureau_install, bureau_pdf):
 
 @pytest.mark.slow  # installs the plugin with pip
 def test_bureau_rule_through_the_python_api(bureau_install, bureau_pdf, on_path, monkeypatch):
-    from linter.dsl import evaluate, load_packs
-    from linter.dsl.function_table import registry
-    from linter.parse.documents import parse_file
-
     on_path(bureau_install)
     for name in [m for m in sys.modules if m.split(".")[0] == "fiscal_lint_bureau_example"]:
         monkeypatch.delitem(sys.modules, name)  # an installed copy imported earlier must not stand in
-    pm = default_manager()
+    session = Session.build()
+    pm = session.pm
     assert pm.sources["bureau-example"].distribution == "fiscal-lint-bureau-example"
-    fn = registry()["xb_subject_name"]
+    fn = session.functions["xb_subject_name"]
     assert Path(inspect.getfile(fn)).is_relative_to(bureau_install)  # the installed copy, via the entry point
     hooked = [p for paths in pm.hook.fiscal_lint_rule_packs() for p in paths]
     assert _pack(bureau_install) in hooked
-    (pack,) = load_packs([p for p in hooked if p.is_relative_to(bureau_install)])  # the plugin's packs only
+    (pack,) = session.load_packs([p for p in hooked if p.is_relative_to(bureau_install)])  # the plugin's only
     assert (pack.name, pack.version) == ("fiscal-lint-bureau-example", "1.0.0")
-    result = evaluate(pack, parse_file(bureau_pdf, pm))
+    result = session.evaluate(session.parse(bureau_pdf), pack.rules)
     names = [f for f in result.findings if f.rule_id == "XB.N.01"]
     assert [(f.args["r.code"], f.args["r.label"], f.args["official"]) for f in names] == [
         ("2013101", "行政运营", "行政运行")
@@ -377,7 +386,6 @@ def test_an_evaluator_plugin_adds_its_findings_to_the_rule_language(fixture_doc)
     """Evaluators are plugins: the rule language is the built-in one, and a plugin's result is merged."""
     from linter.core.findings import EvaluationResult, Finding, Location, Outcome
     from linter.dsl import default_pack_paths, load_packs
-    from linter.run.check import evaluate_document
 
     class MetaCheck:
         @hookimpl
@@ -390,11 +398,9 @@ def test_an_evaluator_plugin_adds_its_findings_to_the_rule_language(fixture_doc)
                                                location=Location(page=1)))
             return result
 
-    pm = make_manager()
     rules = [r for p in load_packs(default_pack_paths()) for r in p.rules]
-    builtin_only = evaluate_document(fixture_doc, rules, pm)
-    pm.register(MetaCheck(), name="meta-check")
-    merged = evaluate_document(fixture_doc, rules, pm)
+    builtin_only = Session.build(entry_points=False).evaluate(fixture_doc, rules)
+    merged = Session.build(plugins=[("meta-check", MetaCheck())], entry_points=False).evaluate(fixture_doc, rules)
     assert [f.rule_id for f in merged.findings] == [f.rule_id for f in builtin_only.findings] + ["XB.META.01"]
     assert merged.outcomes[-1].status == "fail"
     assert len(merged.outcomes) == len(builtin_only.outcomes) + 1

@@ -15,10 +15,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from lint_reports import BAD_TOTAL, write_report
-from support import REPO
+from support import REPO, session_for
 
-from linter.parse.guard import Limits
-from linter.plugin_manager import default_manager
+from linter.core.limits import Limits
 from linter.plugins.reporters import fiscal_lint_reporters
 from linter.reporters.github import annotation, escape_data, escape_property, github_lines
 from linter.reporters.jsonfmt import run_dict
@@ -46,7 +45,7 @@ def mixed_run(reports: dict[str, Path], default_packs) -> RunResult:
     """A defective report, a clean one (for FL.I.11; the full pack finds plenty in a one-table report)
     and one that cannot be read, through the whole default pack, in this process."""
     paths = [reports["bad"], reports["good"], reports["broken"]]
-    return run_check(paths, default_packs, default_manager(), Limits(timeout=0), "warning")
+    return run_check(paths, default_packs, session_for(Limits(timeout=0), "warning"))
 
 
 def log_schema() -> jsonschema.Draft202012Validator:
@@ -78,7 +77,7 @@ def test_the_run_has_what_the_formats_need(mixed_run: RunResult) -> None:
 
 def test_all_formats_are_registered_through_the_hook() -> None:
     registered: dict[str, object] = {}
-    for table in default_manager().hook.fiscal_lint_reporters():
+    for table in session_for().pm.hook.fiscal_lint_reporters():
         registered.update(table)
     assert set(FORMATS) <= set(registered)
 
@@ -179,7 +178,7 @@ def test_sarif_validates_against_the_official_schema(mixed_run: RunResult) -> No
 
 def test_sarif_of_a_clean_run_validates_too(reports: dict[str, Path], default_packs, monkeypatch) -> None:
     monkeypatch.chdir(reports["good"].parent)  # artifacts inside the current folder: relative URIs
-    run = run_check([Path(reports["good"].name)], [], default_manager(), Limits(timeout=0), "warning")
+    run = run_check([Path(reports["good"].name)], [], session_for(Limits(timeout=0), "warning"))
     log = sarif_log(run)
     assert not list(sarif_validator().iter_errors(log))
     art = log["runs"][0]["artifacts"][0]["location"]
@@ -269,7 +268,7 @@ def test_every_format_is_identical_for_the_same_input(reports: dict[str, Path], 
 
     cache = Cache(tmp_path / "cache")
     paths = [reports["broken"], reports["good"], reports["bad"]]
-    runs = [run_check(paths, default_packs, default_manager(), Limits(timeout=0), "warning", cache=cache)
+    runs = [run_check(paths, default_packs, session_for(Limits(timeout=0), "warning"), cache=cache)
             for _ in range(2)]
     assert [fr.cached for fr in runs[0].files] == [None, None, None]
     assert [fr.cached for fr in runs[1].files] == [None, "result", "result"]  # a failure is never cached

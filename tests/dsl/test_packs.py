@@ -14,7 +14,7 @@ from dsl_helpers import REPO
 from linter.commands import rules as rules_cmd
 from linter.dsl import DslError, default_pack_paths, evaluate, load_packs
 from linter.dsl.fragments import load_document
-from linter.dsl.testing import run_pack_tests
+from linter.dsl.testing import iter_cases, run_pack_tests
 
 PACK_DIRS = sorted({p.parent for p in (REPO / "rules").rglob("pack.rules")})
 
@@ -22,8 +22,8 @@ PACK_DIRS = sorted({p.parent for p in (REPO / "rules").rglob("pack.rules")})
 @pytest.mark.parametrize("pack_dir", PACK_DIRS, ids=lambda p: str(p.relative_to(REPO)))
 def test_every_pack_passes_its_tests(pack_dir: Path):
     (pack,) = load_packs([pack_dir])
-    assert pack.test_files, "a pack must carry tests"
     report = run_pack_tests(pack)
+    assert report.files, "a pack must carry tests"
     failures = [f"{c.name}: {c.problems}" for c in report.cases if not c.ok]
     assert not failures and not report.coverage_problems, failures + report.coverage_problems
 
@@ -75,12 +75,77 @@ def test_rules_test_reports_failures(tmp_path, capsys):
         encoding="utf-8",
     )
     doc = {"tables": [{"key": "three_public", "columns": ["合计"], "rows": [["2.00"]]}]}
-    case = {"name": "expects a pass", "document": doc, "must_not_fire": ["T.A"]}
-    (tmp_path / "r.tests.json").write_text(json.dumps({"cases": [case]}), encoding="utf-8")
+    case = {"name": "expects a pass", "document": doc}  # must_not_fire defaults to the file's rules
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "T.A.yaml").write_text(json.dumps({"rules": ["T.A"], "cases": [case]}), encoding="utf-8")
     assert rules_cmd.cmd_test(_args(paths=[tmp_path], no_coverage=True)) == 1
     out = capsys.readouterr().out
     assert "失败 FAIL" in out and "must not fire T.A" in out
     assert rules_cmd.cmd_test(_args(paths=[REPO / "rules"], no_coverage=False)) == 0
+
+
+RULE_T_A = 'rule T.A "t" { severity error message "{lhs}" assert table("three_public").row().col("合计") == 1 }'
+CASES_T_A = """\
+# a comment
+rules: [T.A]
+cases:
+- name: 一致
+  document:
+    tables: [{key: three_public, columns: [合计], rows: [['1.00']]}]
+  outcomes: {T.A: pass}
+- name: 不一致
+  document:
+    tables: [{key: three_public, columns: [合计], rows: [['2.00']]}]
+  expect:
+  - {rule: T.A, severity: error, args: {lhs: '2.00'}}
+"""
+
+
+def test_rules_test_reads_yaml_case_files_with_defaults(tmp_path, capsys):
+    (tmp_path / "t.rules").write_text(RULE_T_A, encoding="utf-8")
+    (tmp_path / "tests" / "t").mkdir(parents=True)
+    (tmp_path / "tests" / "t" / "T.A.yaml").write_text(CASES_T_A, encoding="utf-8")
+    for path in (tmp_path, tmp_path / "t.rules"):  # a pack folder, or a single rules file with tests/t/
+        assert rules_cmd.cmd_test(_args(paths=[path], no_coverage=False)) == 0
+        assert "t/T.A.yaml :: 不一致" in capsys.readouterr().out
+    # one case file alone (coverage is not asked of a part of the pack)
+    assert rules_cmd.cmd_test(_args(paths=[tmp_path / "tests" / "t" / "T.A.yaml"], no_coverage=False)) == 0
+    assert "2/2" in capsys.readouterr().out
+    (pack,) = load_packs([tmp_path])
+    (passing, failing) = [c.data for c in iter_cases(pack)]
+    assert passing["must_not_fire"] == ["T.A"] and passing["rules"] == ["T.A"]
+    assert failing["must_not_fire"] == []  # the rule it expects is not also asked not to fire
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("- name: x\n  expct: []\n", "未知的键 'expct'"),
+        ("- name: x\n  must_not_fire: [T.B]\n", "no rule T.B in the pack"),
+        ("- name: x\n  expect: [{rule: T.A, severity: fatal}]\n", "bad severity 'fatal'"),
+        ("- name: x\n  outcomes: {T.A: passed}\n", "bad status 'passed'"),
+        ("- name: x\n- name: x\n", "duplicate case name 'x'"),
+    ],
+)
+def test_rules_test_rejects_malformed_case_files(tmp_path, capsys, bad, message):
+    (tmp_path / "t.rules").write_text(RULE_T_A, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "bad.yaml").write_text("rules: [T.A]\ncases:\n" + bad, encoding="utf-8")
+    assert rules_cmd.cmd_test(_args(paths=[tmp_path], no_coverage=True)) == 2
+    out = capsys.readouterr().out
+    assert "无效 INVALID  bad.yaml :: x" in out and message in out
+
+
+def test_rules_test_rejects_bad_files_and_old_json(tmp_path, capsys):
+    (tmp_path / "t.rules").write_text(RULE_T_A, encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("rules: [T.A]\ncases: []\ncase: []\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("cases:\n- name: x\n  name: y\n", encoding="utf-8")
+    (tmp_path / "t.tests.json").write_text('{"cases": []}', encoding="utf-8")
+    assert rules_cmd.cmd_test(_args(paths=[tmp_path], no_coverage=True)) == 2
+    out = capsys.readouterr().out
+    assert "a.yaml :: <file>" in out and "未知的键 'case'" in out
+    assert "b.yaml :: <file>" in out and "duplicate key 'name'" in out
+    assert "t.tests.json :: <file>" in out and "convert it to YAML" in out
 
 
 def test_rules_list(capsys):
@@ -122,7 +187,7 @@ def test_cli_entry_point(tmp_path):
 
 
 def test_the_default_pack_is_offered_through_the_plugin_hook():
-    from linter.plugin_manager import make_manager
+    from linter.session.plugin_manager import make_manager
 
     hooked = [p for paths in make_manager().hook.fiscal_lint_rule_packs() for p in paths]
     assert default_pack_paths()[0] in hooked

@@ -8,7 +8,8 @@ from decimal import Decimal
 from dsl_helpers import prose, run
 
 from linter.core.model import Document, Metadata, ParserInfo, Source
-from linter.dsl.builtins import items, number
+from linter.dsl.functions.number_functions import number
+from linter.dsl.functions.prose_functions import items
 from linter.dsl.runtime import Context
 from linter.dsl.values import Blank, Ref
 

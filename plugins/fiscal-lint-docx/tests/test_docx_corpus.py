@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from linter.core.catalogue import Catalogue
-from linter.core.model import Cell, Document, Row, Table, iter_sections
-from linter.parse.validation import schema_errors
+from linter.api import Catalogue
+from linter.api import Cell, Document, Row, Table, iter_sections
+from linter.api import schema_errors
 
 from fiscal_lint_docx.document import parse_docx
 
@@ -234,10 +234,9 @@ def _shape(doc: Document) -> dict[str, Any]:
 
 def test_same_model_as_the_pdf_parse(doc: Document) -> None:
     """The issue's proof: the Word source gives the same tables, cells and sections as the exported PDF."""
-    from linter.parse.documents import parse_file
-    from linter.plugin_manager import make_manager
+    from linter.api import Session
 
-    pdf = parse_file(SEED / "jianghan-2024.pdf", make_manager())
+    pdf = Session.build().parse(SEED / "jianghan-2024.pdf")
     expected, got = _shape(pdf), _shape(doc)
     assert got["metadata"] == expected["metadata"]
     assert got["toc"] == expected["toc"]

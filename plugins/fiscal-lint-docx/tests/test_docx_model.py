@@ -17,10 +17,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
 from docx.shared import Pt
 from docx.table import Table as DocxTable
-from linter.core.catalogue import Catalogue
-from linter.core.errors import InputError
-from linter.core.model import Document, Table
-from linter.parse.validation import schema_errors
+from linter.api import Catalogue
+from linter.api import InputError
+from linter.api import Document, Table
+from linter.api import schema_errors
 
 from fiscal_lint_docx.document import parse_docx
 from fiscal_lint_docx.plugin import fiscal_lint_parse_document, fiscal_lint_parser_formats

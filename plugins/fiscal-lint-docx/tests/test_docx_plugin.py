@@ -19,9 +19,7 @@ from pathlib import Path
 import docx
 import linter
 import pytest
-from linter.commands.plugins import describe_plugins
-from linter.parse.documents import parse_file
-from linter.plugin_manager import DISABLE_ENV, default_manager, make_manager
+from linter.api import DISABLE_ENV, Session
 
 import fiscal_lint_docx
 from fiscal_lint_docx import plugin
@@ -50,9 +48,7 @@ def entry_point_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
         )
         (info / "entry_points.txt").write_text("[fiscal_lint]\ndocx = fiscal_lint_docx.plugin\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(site))
-    default_manager.cache_clear()
     yield site
-    default_manager.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -72,17 +68,17 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_entry_point_lists_the_plugin(entry_point_dir: Path) -> None:
-    (row,) = [r for r in describe_plugins() if r["name"] == "docx"]
-    assert row["version"] == fiscal_lint_docx.__version__
-    assert row["source"] == f"entry point of {DIST}"
-    assert row["hooks"] == ["fiscal_lint_parse_document", "fiscal_lint_parser_formats"]
+    pm = Session.build().pm
+    source = pm.sources["docx"]
+    assert source.version == fiscal_lint_docx.__version__
+    assert source.describe() == f"entry point of {DIST}"
+    hooks = sorted(h.name for h in pm.get_hookcallers(pm.get_plugin("docx")) or [])
+    assert hooks == ["fiscal_lint_parse_document", "fiscal_lint_parser_formats"]
 
 
 def test_registered_by_hand_the_core_parses_a_docx(report: Path) -> None:
-    pm = make_manager()
-    if pm.get_plugin("docx") is None:
-        pm.register(plugin, name="docx")
-    doc = parse_file(report, pm)  # the core validates the model against the schema
+    session = Session.build(plugins=[("docx", plugin)], entry_points=False)
+    doc = session.parse(report)  # the core validates the model against the schema
     (table,) = doc.tables
     assert table.key == "income" and table.rows[0].code == "201" and table.rows[0].cells[0].value == "12.50"
 

@@ -11,9 +11,9 @@ import pytest
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
-from linter.core.catalogue import Catalogue
-from linter.core.model import Document
-from linter.parse.validation import schema_errors
+from linter.api import Catalogue
+from linter.api import Document
+from linter.api import schema_errors
 
 from fiscal_lint_docx.document import parse_docx
 from fiscal_lint_docx.reader import chinese_number

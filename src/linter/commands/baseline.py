@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from linter.commands.check import EXIT_USAGE, add_run_options, execute, setup
+from linter.commands.common import EXIT_USAGE, add_run_options, execute, setup
 from linter.core.baseline import (
     DEFAULT_BASELINE,
     Baseline,

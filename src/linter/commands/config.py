@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from linter.commands.check import EXIT_USAGE, add_config_options, effective_config
+from linter.commands.common import EXIT_USAGE, add_config_options, effective_config
 from linter.core.config import ConfigError, render_json, render_toml
 
 

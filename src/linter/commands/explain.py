@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linter.commands.check import EXIT_USAGE, add_rule_options, setup
+from linter.commands.common import EXIT_USAGE, add_rule_options, setup
 from linter.core.findings import Finding
 from linter.dsl import RulePack
 from linter.dsl import nodes as n
@@ -88,35 +88,28 @@ def _describe_patch(patch: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def example_from_tests(pack: RulePack, rule: n.Rule) -> dict[str, Any] | None:
+def example_from_tests(pack: RulePack, rule: n.Rule, functions: Any = None) -> dict[str, Any] | None:
     """The first test case of the pack in which the rule fires at its own severity, evaluated now."""
     from linter.dsl.evaluator import evaluate_rules
-    from linter.dsl.fragments import FragmentError, apply_patches, load_document
+    from linter.dsl.fragments import FragmentError
+    from linter.dsl.testing import case_document, iter_cases
 
     candidates: list[tuple[int, Path, dict[str, Any]]] = []
-    for tf in pack.test_files:
-        try:
-            cases = json.loads(tf.read_text(encoding="utf-8")).get("cases", [])
-        except (OSError, ValueError):
+    for tc in iter_cases(pack):
+        case = dict(tc.data, name=tc.name)
+        wanted = [e for e in case.get("expect", []) if e.get("rule") == rule.id]
+        if not wanted:
             continue
-        for case in cases:
-            wanted = [e for e in case.get("expect", []) if e.get("rule") == rule.id]
-            if not wanted:
-                continue
-            # a real defect at the rule's own severity first; rounding notes and the unpatched seed last
-            rank = 0 if any(e.get("kind", "violation") == "violation" for e in wanted) else 1
-            rank += 0 if case.get("patch") else 2
-            candidates.append((rank, tf, case))
+        # a real defect at the rule's own severity first; rounding notes and the unpatched seed last
+        rank = 0 if any(e.get("kind", "violation") == "violation" for e in wanted) else 1
+        rank += 0 if case.get("patch") else 2
+        candidates.append((rank, tc.file, case))
     for _, tf, case in sorted(candidates, key=lambda c: c[0]):
         try:
-            if "document_file" in case:
-                data = json.loads((tf.parent / case["document_file"]).read_text(encoding="utf-8"))
-            else:
-                data = case.get("document", {})
-            doc = apply_patches(load_document(data), case.get("patch", []))
+            doc = case_document(case, tf.parent)
         except (FragmentError, OSError, ValueError, KeyError, TypeError):
             continue
-        findings: list[Finding] = [f for f in evaluate_rules([rule], doc).findings if f.rule_id == rule.id]
+        findings: list[Finding] = [f for f in evaluate_rules([rule], doc, functions).findings if f.rule_id == rule.id]
         if not findings:
             continue
         f = findings[0]
@@ -130,7 +123,7 @@ def example_from_tests(pack: RulePack, rule: n.Rule) -> dict[str, Any] | None:
     return None
 
 
-def explanation(pack: RulePack, rule: n.Rule) -> dict[str, Any]:
+def explanation(pack: RulePack, rule: n.Rule, functions: Any = None) -> dict[str, Any]:
     asserts = [s for s in rule.body if isinstance(s, n.Assert)]
     return {
         "id": rule.id,
@@ -146,7 +139,7 @@ def explanation(pack: RulePack, rule: n.Rule) -> dict[str, Any]:
         "message": rule.message,
         "checks": [{"assert": _assertion(a), "tolerance": _tolerance(a.tolerance)} for a in asserts],
         "example": rule.example,
-        "example_from_tests": None if rule.example else example_from_tests(pack, rule),
+        "example_from_tests": None if rule.example else example_from_tests(pack, rule, functions),
         "fix": rule.fix or CATEGORY_FIX.get(rule.category or "", None),
         "fix_source": "rule" if rule.fix else ("category" if rule.category in CATEGORY_FIX else None),
         "pack": {"name": pack.name, "version": pack.version},
@@ -204,6 +197,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"没有规则 {args.rule} / no rule {args.rule!r}{hint}（fiscal-lint rules list 列出全部 / lists all）",
               file=sys.stderr)
         return EXIT_USAGE
-    e = explanation(*found)
+    e = explanation(*found, s.session.functions)
     sys.stdout.write(json.dumps(e, ensure_ascii=False, indent=2) + "\n" if args.json else render(e))
     return 0

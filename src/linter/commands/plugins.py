@@ -14,7 +14,8 @@ import json
 import sys
 from typing import Any
 
-from linter.plugin_manager import DISABLE_ENV, PluginManager, PluginSource, default_manager
+from linter.session import Session
+from linter.session.plugin_manager import DISABLE_ENV, PluginManager, PluginSource
 
 HOOK_PREFIX = "fiscal_lint_"
 
@@ -60,7 +61,7 @@ def _row(name: str, source: PluginSource | None, enabled: bool, hooks: list[str]
 
 def describe_plugins(pm: PluginManager | None = None) -> list[dict[str, Any]]:
     """One dict per plugin: the registered ones in registration order, then the disabled ones."""
-    pm = pm or default_manager()
+    pm = pm or Session.build().pm
     rows = []
     for name, plugin in pm.list_name_plugin():
         if plugin is None:  # blocked: listed below

@@ -1,7 +1,8 @@
 """``fiscal-lint rules``: check rule files, run their tests, list the default pack.
 
 fiscal-lint rules check PATH...   exit 0 when clean, 2 on syntax or semantic errors (file:line:col)
-fiscal-lint rules test PATH...    exit 0 when every case passes, 1 otherwise (2 if the rules do not load)
+fiscal-lint rules test PATH...    exit 0 when every case passes, 1 otherwise (2 if the rules or a case file are malformed);
+                                  PATH: a pack folder, a .rules file, or case files (*.yaml) to run alone
 fiscal-lint rules list            id, severity and title of every rule of the default pack
 """
 
@@ -12,8 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linter.dsl import DslError, check_paths, default_pack_paths, load_packs
-from linter.dsl.testing import run_pack_tests
+from linter.dsl import DslError, check_paths, default_pack_paths
+from linter.dsl.diagnostics import make
+from linter.dsl.pack import CASE_SUFFIXES
+from linter.dsl.testing import pack_root_of, run_pack_tests
+from linter.session import Session
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_RULES = 0, 1, 2
 
@@ -28,7 +32,13 @@ def register(subparsers: Any) -> None:
     c.set_defaults(func=cmd_check)
 
     t = sub.add_parser("test", help="运行规则包自带的测试用例 / run the test cases a pack carries")
-    t.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    t.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="规则包目录、.rules 文件或用例文件 / pack, .rules or case files",
+    )
     t.add_argument("--no-coverage", action="store_true", help="不要求每条规则都有通过和触发的用例")
     t.set_defaults(func=cmd_test)
 
@@ -43,7 +53,8 @@ def _usage(p: argparse.ArgumentParser) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    diags = check_paths(args.paths)
+    session = Session.build()  # the functions and tables the installed plugins give rules
+    diags = check_paths(args.paths, functions=session.functions, tables=session.table_keys)
     for d in diags:
         print(d.format(), file=sys.stderr)
     errors = sum(1 for d in diags if d.level == "error")
@@ -55,22 +66,47 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _test_targets(paths: list[Path]) -> tuple[list[Path], dict[Path, list[Path]]]:
+    """Split the PATHs of ``rules test`` into packs to load and single case files (by their pack)."""
+    packs: list[Path] = []
+    only: dict[Path, list[Path]] = {}
+    for path in paths:
+        if path.suffix in CASE_SUFFIXES and path.is_file():
+            root = pack_root_of(path)
+            if root is None:
+                raise DslError(
+                    [make(path, None, 0, 0, "找不到用例文件所属的规则包", "no rule pack above this case file")]
+                )
+            only.setdefault(root, []).append(path.resolve())
+            if root not in packs:
+                packs.append(root)
+        else:
+            packs.append(path)
+    return packs, only
+
+
 def cmd_test(args: argparse.Namespace) -> int:
+    """Run a pack's cases (a folder or a ``.rules`` file), or only the cases of the given case files."""
     try:
-        packs = load_packs(args.paths)
+        targets, only = _test_targets(list(args.paths))
+        session = Session.build()  # a plugin's pack is tested with the plugin's functions
+        packs = session.load_packs(targets)
     except DslError as exc:
         for d in exc.diagnostics:
             print(d.format(), file=sys.stderr)
         return EXIT_BAD_RULES
-    ok = True
+    ok, invalid = True, False
     for pack in packs:
-        report = run_pack_tests(pack, require_coverage=not args.no_coverage)
-        if not pack.test_files:
-            print(f"{pack.path}: 没有测试文件 (*.tests.json) / no test files", file=sys.stderr)
+        files = only.get(Path(pack.path).resolve()) if pack.path.is_dir() else None
+        # one case file is a sample of the pack: coverage is a property of all of its cases
+        report = run_pack_tests(pack, require_coverage=not args.no_coverage and files is None, files=files,
+                                functions=session.functions)
+        if not report.files:
+            print(f"{pack.path}: 没有测试文件 (*.yaml) / no test files", file=sys.stderr)
             ok = False
         for case in report.cases:
-            mark = "通过 PASS" if case.ok else "失败 FAIL"
-            print(f"{mark}  {case.file.name} :: {case.name}")
+            mark = "无效 INVALID" if case.invalid else "通过 PASS" if case.ok else "失败 FAIL"
+            print(f"{mark}  {_shown(case.file, pack.path)} :: {case.name}")
             for problem in case.problems:
                 print(f"        - {problem}")
         for problem in report.coverage_problems:
@@ -78,12 +114,27 @@ def cmd_test(args: argparse.Namespace) -> int:
         passed = sum(1 for c in report.cases if c.ok)
         print(f"{pack.name} {pack.version}: {passed}/{len(report.cases)} 个用例通过 / cases passed")
         ok = ok and report.ok
+        invalid = invalid or report.invalid
+    if invalid:
+        print("测试文件有误（见 INVALID）/ malformed test files (see INVALID)", file=sys.stderr)
+        return EXIT_BAD_RULES
     return EXIT_OK if ok else EXIT_FAILED
+
+
+def _shown(file: Path, pack_path: Path) -> str:
+    """A case file as shown in the report: relative to its pack folder (``identity/FL.I.11.yaml``)."""
+    base = pack_path if pack_path.is_dir() else pack_path.parent
+    for root in (base / "tests", base):
+        try:
+            return str(file.resolve().relative_to(root.resolve()))
+        except ValueError:
+            continue
+    return file.name
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     try:
-        packs = load_packs(args.paths or default_pack_paths())
+        packs = Session.build().load_packs(args.paths or default_pack_paths())
     except DslError as exc:
         for d in exc.diagnostics:
             print(d.format(), file=sys.stderr)

@@ -26,11 +26,11 @@ import json
 import os
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from linter.parse.guard import Limits, MiB
+from linter.core.limits import Limits, MiB
 
 CONFIG_FILE = "fiscal-lint.toml"
 PYPROJECT = "pyproject.toml"
@@ -112,6 +112,13 @@ class Config:
     max_depth: int = _LIMITS.recursion
     file: Path | None = None  # the file the values were read from
     sources: dict[str, str] = field(default_factory=dict)  # key → where its value came from
+
+    def with_limits(self, limits: Limits) -> Config:
+        """A copy of this configuration with ``limits`` in force (for library callers and tests)."""
+        return replace(
+            self, timeout=limits.timeout, max_memory=limits.memory // MiB, max_depth=limits.recursion,
+            max_stream=limits.max_stream // MiB, max_pages=limits.max_pages, max_page_objects=limits.max_page_objects,
+        )
 
     def limits(self) -> Limits:
         return Limits(

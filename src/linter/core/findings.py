@@ -39,6 +39,13 @@ class Location:
     def to_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if v is not None}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Location:
+        d = dict(d)
+        if d.get("bbox") is not None:
+            d["bbox"] = tuple(d["bbox"])
+        return cls(**d)
+
     def describe(self) -> str:
         """A short human-readable place: ``公开09表 决算数/合计`` or ``一、收入支出决算总体情况说明``."""
         parts: list[str] = []
@@ -76,6 +83,17 @@ class Operand:
             d["note"] = self.note
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Operand:
+        return cls(
+            name=d["name"],
+            text=d.get("text"),
+            value=d.get("value"),
+            interval=_tuple(d.get("interval")),
+            location=Location.from_dict(d["location"]) if d.get("location") is not None else None,
+            note=d.get("note"),
+        )
+
 
 @dataclass
 class Evidence:
@@ -107,6 +125,15 @@ class Evidence:
         if self.matches:
             d["matches"] = list(self.matches)
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Evidence:
+        ev = dict(d)
+        operands = [Operand.from_dict(o) for o in ev.pop("operands", [])]
+        for k in ("lhs_interval", "rhs_interval"):
+            if ev.get(k) is not None:
+                ev[k] = tuple(ev[k])
+        return cls(**ev, operands=operands)
 
 
 @dataclass
@@ -140,6 +167,23 @@ class Finding:
             "instance": dict(self.instance),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        return cls(
+            rule_id=d["rule_id"],
+            severity=d["severity"],
+            message=d["message"],
+            title=d["title"],
+            category=d.get("category"),
+            basis=d.get("basis"),
+            rule_version=d.get("rule_version"),
+            kind=d.get("kind", "violation"),
+            location=Location.from_dict(d.get("location") or {}),
+            evidence=Evidence.from_dict(d.get("evidence") or {}),
+            args=dict(d.get("args") or {}),
+            instance=dict(d.get("instance") or {}),
+        )
+
 
 @dataclass
 class Outcome:
@@ -159,6 +203,10 @@ class Outcome:
             d["reason"] = self.reason
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Outcome:
+        return cls(d["rule_id"], d["status"], dict(d.get("instance") or {}), d.get("reason"), d.get("findings", 0))
+
 
 @dataclass
 class RuleError:
@@ -171,6 +219,10 @@ class RuleError:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RuleError:
+        return cls(**d)
 
 
 # Worst first: the summary of a family is the worst of its instances.
@@ -202,3 +254,43 @@ class EvaluationResult:
             "outcomes": [o.to_dict() for o in self.outcomes],
             "errors": [e.to_dict() for e in self.errors],
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EvaluationResult:
+        return cls(
+            findings=[Finding.from_dict(f) for f in d.get("findings", [])],
+            outcomes=[Outcome.from_dict(o) for o in d.get("outcomes", [])],
+            errors=[RuleError.from_dict(e) for e in d.get("errors", [])],
+        )
+
+
+def _tuple(v: Any) -> Any:
+    return tuple(v) if v is not None else None
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What every evaluator says about a rule it runs, whatever language the rule is written in.
+
+    Reporters, the compliance log and ``explain`` read rules only through this type.
+    """
+
+    id: str
+    title: str
+    severity: str
+    version: str | None = None
+    basis: str | None = None  # the regulation or template the rule rests on
+    fix: str | None = None  # how to put it right
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """A rule pack as the outputs identify it: name, version, content hash, number of rules."""
+
+    name: str
+    version: str
+    sha256: str
+    rules: int

@@ -28,21 +28,29 @@ Hooks, in the order a ``fiscal-lint check`` run meets them:
 - ``fiscal_lint_parse_document``: the first non-None result; once per input file;
 - ``fiscal_lint_postprocess_document``: no result (changes the document in place); once per document;
 - ``fiscal_lint_dsl_functions``: all results, merged; once per process, on first rule use;
+- ``fiscal_lint_evaluate``: all results, merged (findings, outcomes, errors); once per document;
 - ``fiscal_lint_reporters``: all results, merged by name; once per run, to find the output format.
 
 Call order: pluggy calls the most recently registered plugin first. Built-ins are registered first,
 so a third-party parser is asked before the built-in PDF parser. For the "all" hooks the results come
 back in call order (last registered first); see each hook for how fiscal-lint combines them.
 
-``docs/plugins.md`` is the guide; every hook here is documented there too (a test keeps them in step).
+``docs/plugins.md`` is the guide. The hook reference, ``docs/hooks.md``, is generated from this module
+(signatures and docstrings) by ``python docs/generate.py``; a test fails when it is stale.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TextIO
 
 import pluggy
+
+from linter.core.catalogue import TableSpec
+from linter.core.findings import EvaluationResult, RuleMeta
+from linter.core.model import Document
+from linter.core.results import RunResult
 
 PROJECT = "fiscal_lint"
 
@@ -50,8 +58,33 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
+class RuleDefinition(Protocol):
+    """A rule as evaluators receive it: the rule language's rules are such objects."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def meta(self) -> RuleMeta: ...
+
+
+class DslFunction(Protocol):
+    """A rule-language function: ``f(ctx, *args, **kwargs)``; ``ctx`` is the evaluation context."""
+
+    def __call__(self, ctx: Any, /, *args: Any, **kwargs: Any) -> Any: ...
+
+
+class Reporter(Protocol):
+    """An output format: writes the whole run to a text stream."""
+
+    def report(self, run: RunResult, stream: TextIO) -> None: ...
+
+
+ReporterFactory = Callable[[], Reporter]
+
+
 @hookspec(firstresult=True)
-def fiscal_lint_parse_document(path: Path, data: bytes, options: dict[str, Any]) -> Any:
+def fiscal_lint_parse_document(path: Path, data: bytes, options: dict[str, Any]) -> Document | None:
     """Parse one input file into a :class:`linter.core.model.Document`.
 
     **When:** once per input file (``fiscal-lint check``, ``fiscal-lint parse``), inside the resource
@@ -112,7 +145,7 @@ def fiscal_lint_parser_formats() -> list[str]:
 
 
 @hookspec
-def fiscal_lint_table_catalogue() -> list[Any]:
+def fiscal_lint_table_catalogue() -> list[TableSpec]:
     """Extra tables (and aliases) the parsers recognise: :class:`linter.core.catalogue.TableSpec` entries.
 
     **When:** before each file is parsed (to build ``options["catalogue"]``), and by the rule checker
@@ -141,7 +174,7 @@ def fiscal_lint_table_catalogue() -> list[Any]:
 
 
 @hookspec
-def fiscal_lint_postprocess_document(document: Any) -> None:
+def fiscal_lint_postprocess_document(document: Document) -> None:
     """Adjust a parsed :class:`linter.core.model.Document` in place.
 
     **When:** once per document, after ``fiscal_lint_parse_document`` returned it and before it is
@@ -180,7 +213,7 @@ def fiscal_lint_rule_packs() -> list[Path]:
     **Arguments:** none.
 
     **Return:** a list of :class:`pathlib.Path`. A pack folder holds ``*.rules`` files (one of them
-    with the ``pack "name" version "x.y.z" dsl "1"`` header) and ``*.tests.json`` test cases; ship it
+    with the ``pack "name" version "x.y.z" dsl "1"`` header) and YAML test cases (``tests/**/*.yaml``); ship it
     as package data and return its installed location.
 
     **Example:**
@@ -197,7 +230,7 @@ def fiscal_lint_rule_packs() -> list[Path]:
 
 
 @hookspec
-def fiscal_lint_dsl_functions() -> dict[str, Any]:
+def fiscal_lint_dsl_functions() -> dict[str, DslFunction]:
     """Functions the rule language may call, by name.
 
     **When:** once per process, the first time a rule is checked or evaluated; also once at
@@ -233,7 +266,9 @@ def fiscal_lint_dsl_functions() -> dict[str, Any]:
 
 
 @hookspec
-def fiscal_lint_evaluate(document: Any, rules: list[Any]) -> Any:
+def fiscal_lint_evaluate(
+    document: Document, rules: Sequence[RuleDefinition], functions: Mapping[str, DslFunction]
+) -> EvaluationResult | None:
     """Evaluate a parsed document: a rule kind of your own next to the rule language.
 
     **When:** once per checked document (in the worker process that parsed it), after parsing and
@@ -244,8 +279,9 @@ def fiscal_lint_evaluate(document: Any, rules: list[Any]) -> Any:
     it runs ``rules``. Return None when you have nothing to add.
 
     **Arguments:** ``document``, the :class:`linter.core.model.Document`; ``rules``, the rule-language
-    rules of the run (:class:`linter.dsl.nodes.Rule`) — a plugin with checks of another kind usually
-    ignores them.
+    rules of the run (:class:`linter.dsl.nodes.Rule`; each has ``id`` and ``meta``, a
+    :class:`~linter.core.findings.RuleMeta`) — a plugin with checks of another kind usually ignores
+    them; ``functions``, the session's rule-language function table (built-ins and every plugin's).
 
     **Return:** a :class:`linter.core.findings.EvaluationResult` (findings, outcomes, errors), or None.
     Give every finding a stable ``rule_id`` of your own prefix and an :class:`~linter.core.findings.Outcome`
@@ -270,7 +306,7 @@ def fiscal_lint_evaluate(document: Any, rules: list[Any]) -> Any:
 
 
 @hookspec
-def fiscal_lint_reporters() -> dict[str, Any]:
+def fiscal_lint_reporters() -> dict[str, ReporterFactory]:
     """Output formats, by name.
 
     **When:** once per ``fiscal-lint check`` run, to resolve ``--format NAME`` and ``--report NAME=FILE``.
@@ -282,7 +318,7 @@ def fiscal_lint_reporters() -> dict[str, Any]:
     **Arguments:** none.
 
     **Return:** ``{"name": factory}``; ``factory()`` returns an object with
-    ``report(run, stream)``, where ``run`` is the :class:`linter.run.check.RunResult` of the whole run
+    ``report(run, stream)``, where ``run`` is the :class:`linter.core.results.RunResult` of the whole run
     (files, findings, outcomes, exit code) and ``stream`` the text stream to write to.
 
     **Example:**
@@ -292,7 +328,7 @@ def fiscal_lint_reporters() -> dict[str, Any]:
         class CsvReporter:
             def report(self, run, stream):
                 for file in run.files:
-                    for f in file.findings:
+                    for f in file.result.findings:
                         stream.write(f"{file.path},{f.rule_id},{f.severity},{f.message}\\n")
 
         @hookimpl

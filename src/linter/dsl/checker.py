@@ -17,7 +17,7 @@ from linter.core.text import normalise_label
 from linter.dsl import nodes as n
 from linter.dsl.diagnostics import Diagnostic, make
 from linter.dsl.evaluator import PLACEHOLDER
-from linter.dsl.function_table import SPECIAL_FORMS, registry
+from linter.dsl.function_table import SPECIAL_FORMS, FunctionTable, builtin_functions
 from linter.dsl.runtime import POLICIES, compile_regex
 from linter.dsl.values import RuleBug
 
@@ -113,16 +113,9 @@ KNOWN_HEADERS: dict[str, set[str]] = {
 }
 
 
-def known_tables() -> set[str]:
-    keys = set(Catalogue().keys())
-    try:
-        from linter.plugin_manager import default_manager
-
-        for specs in default_manager().hook.fiscal_lint_table_catalogue():
-            keys.update(s.key for s in specs)
-    except ImportError:  # the plugin manager is optional for checking the language
-        pass
-    return keys
+def standard_tables() -> set[str]:
+    """The table keys of the standard catalogue (what a checker knows without a session)."""
+    return set(Catalogue().keys())
 
 
 @dataclass
@@ -138,10 +131,10 @@ class _Scope:
 
 
 class Checker:
-    def __init__(self) -> None:
+    def __init__(self, functions: FunctionTable | None = None, tables: set[str] | None = None) -> None:
         self.diagnostics: list[Diagnostic] = []
-        self.tables = known_tables()
-        self.functions: dict[str, Callable[..., Any]] = registry()
+        self.tables = set(tables) if tables is not None else standard_tables()
+        self.functions: dict[str, Callable[..., Any]] = dict(functions) if functions is not None else builtin_functions()
         self.seen_ids: dict[str, str] = {}
         self._file: n.RuleFile | None = None
 
@@ -372,12 +365,18 @@ def _group_names(pattern: str) -> set[str]:
         return set()
 
 
-def check_files(files: list[n.RuleFile], packs: list[list[n.RuleFile]] | None = None) -> list[Diagnostic]:
+def check_files(
+    files: list[n.RuleFile],
+    packs: list[list[n.RuleFile]] | None = None,
+    *,
+    functions: FunctionTable | None = None,
+    tables: set[str] | None = None,
+) -> list[Diagnostic]:
     """Check rule files loaded together (rule ids unique across all of them).
 
     ``packs`` groups the files by pack, each allowed one ``pack`` declaration (default: one pack).
     """
-    checker = Checker()
+    checker = Checker(functions, tables)
     for f in files:
         checker.check_file(f)
     for group in packs if packs is not None else [files]:

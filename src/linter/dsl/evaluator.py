@@ -1,6 +1,6 @@
 """Run rules over a document: every rule instance ends as pass, fail, not_applicable or insufficient_data.
 
-No ``eval``/``exec``: the syntax tree is walked, functions come from the registry only,
+No ``eval``/``exec``: the syntax tree is walked, functions come from the session's function table only,
 regexes run on RE2, and every rule has a step and instance budget. A rule that breaks is
 reported as a :class:`~linter.core.findings.RuleError` and the other rules still run.
 """
@@ -17,7 +17,7 @@ from linter.core.findings import EvaluationResult, Finding, Location, Outcome, R
 from linter.core.model import Document
 from linter.core.text import split_number
 from linter.dsl import nodes as n
-from linter.dsl.function_table import registry
+from linter.dsl.function_table import FunctionTable, builtin_functions
 from linter.dsl.runtime import (
     INSTANCE_LIMIT,
     Context,
@@ -388,13 +388,14 @@ def applicable(rule: n.Rule, document: Document) -> str | None:
     return None
 
 
-def evaluate_rule(rule: n.Rule, document: Document) -> EvaluationResult:
+def evaluate_rule(rule: n.Rule, document: Document, functions: FunctionTable | None = None) -> EvaluationResult:
+    """One rule over the document. ``functions``: the session's table (default: the language's own)."""
     result = EvaluationResult()
     why_not = applicable(rule, document)
     if why_not:
         result.outcomes.append(Outcome(rule.id, "not_applicable", reason=why_not))
         return result
-    run = _RuleRun(rule, document, registry())
+    run = _RuleRun(rule, document, dict(functions) if functions is not None else builtin_functions())
     try:
         run.run()
     except RuleBug as exc:
@@ -414,8 +415,12 @@ def _broken(result: EvaluationResult, rule: n.Rule, message: str) -> None:
     result.outcomes.append(Outcome(rule.id, "insufficient_data", reason=f"规则出错 / rule error: {message}"))
 
 
-def evaluate_rules(rules: Sequence[n.Rule], document: Document) -> EvaluationResult:
+def evaluate_rules(
+    rules: Sequence[n.Rule], document: Document, functions: FunctionTable | None = None
+) -> EvaluationResult:
+    """Every rule over the document. ``functions``: the session's table (default: the language's own)."""
+    table = dict(functions) if functions is not None else builtin_functions()
     result = EvaluationResult()
     for rule in rules:
-        result.merge(evaluate_rule(rule, document))
+        result.merge(evaluate_rule(rule, document, table))
     return result

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from linter.core.findings import RuleMeta
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,12 @@ class Rule:
     meta_seen: dict[str, Pos] = field(default_factory=dict)  # metadata keys written, for the checker
     consts: dict[str, Expr] = field(default_factory=dict)  # the file's constants
 
+    @property
+    def meta(self) -> RuleMeta:
+        """The rule as every output sees it (the evaluator-neutral metadata)."""
+        return RuleMeta(self.id, self.title, self.severity, self.version, self.basis, self.fix, self.category,
+                        tuple(self.tags), self.example)
+
 
 @dataclass(frozen=True)
 class PackDecl:
@@ -217,3 +227,61 @@ class RuleFile:
     pack: PackDecl | None = None
     consts: list[Const] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+
+
+# ---- rule-file syntax trees as JSON ----------------------------------------------------------
+
+
+# A node is a list ``[class name, field values in order]``; other containers are tagged objects.
+
+
+def encode_node(o: Any) -> Any:
+    if o is None or isinstance(o, bool | int | str | float):
+        return o
+    if is_dataclass(o) and not isinstance(o, type) and type(o).__module__ == __name__:
+        return [type(o).__name__, *(encode_node(getattr(o, f.name)) for f in fields(o))]
+    if isinstance(o, tuple):
+        return {"t": [encode_node(x) for x in o]}
+    if isinstance(o, list):
+        return {"l": [encode_node(x) for x in o]}
+    if isinstance(o, dict):
+        return {"m": [[encode_node(k), encode_node(v)] for k, v in o.items()]}
+    if isinstance(o, Decimal):
+        return {"d": str(o)}
+    if isinstance(o, Path):
+        return {"p": str(o)}
+    raise TypeError(f"cannot cache a {type(o).__name__} in a rule tree")
+
+
+@lru_cache(maxsize=1)
+def _node_classes() -> dict[str, type]:
+    return {
+        name: cls for name, cls in globals().items()
+        if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == __name__
+    }
+
+
+def decode_node(o: Any) -> Any:
+    classes = _node_classes()
+
+    def dec(o: Any) -> Any:
+        if isinstance(o, list):
+            cls = classes.get(o[0])
+            if cls is None:
+                raise ValueError(f"not a rule-tree node: {o[0]!r}")
+            return cls(*[dec(v) for v in o[1:]])
+        if not isinstance(o, dict):
+            return o
+        if "t" in o:
+            return tuple([dec(x) for x in o["t"]])
+        if "l" in o:
+            return [dec(x) for x in o["l"]]
+        if "m" in o:
+            return {dec(k): dec(v) for k, v in o["m"]}
+        if "d" in o:
+            return Decimal(o["d"])
+        if "p" in o:
+            return Path(o["p"])
+        raise ValueError("not a rule-tree value")
+
+    return dec(o)

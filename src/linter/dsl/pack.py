@@ -1,4 +1,4 @@
-"""Rule packs: a directory (or a single file) of ``*.rules`` files plus ``*.tests.json`` test files."""
+"""Rule packs: a directory (or a single file) of ``*.rules`` files plus YAML test-case files (``tests/**/*.yaml``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 from linter.dsl import nodes as n
 from linter.dsl.checker import check_files
 from linter.dsl.diagnostics import Diagnostic, DslError, make
+from linter.dsl.function_table import FunctionTable
 from linter.dsl.parser import parse_file
 
 RULE_SUFFIX = ".rules"
-TEST_SUFFIX = ".tests.json"
+CASE_SUFFIXES = (".yaml", ".yml")  # rule-test case files (linter.dsl.testing reads them)
 
 
 @dataclass
@@ -35,11 +36,24 @@ def _rule_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _test_files(path: Path) -> list[Path]:
+def _is_case_file(p: Path) -> bool:
+    return p.is_file() and p.suffix in CASE_SUFFIXES
+
+
+def find_test_files(path: Path) -> list[Path]:
+    """The case files of a pack: every ``*.yaml``/``*.yml`` below a pack folder; for a single
+    ``x.rules`` file, ``x.tests.yaml`` beside it and the files below ``tests/x/``."""
+    path = Path(path)
     if path.is_dir():
-        return sorted(p for p in path.rglob(f"*{TEST_SUFFIX}") if p.is_file())
-    sibling = path.with_name(path.name.removesuffix(RULE_SUFFIX) + TEST_SUFFIX)
-    return [sibling] if sibling.exists() else []
+        return sorted(p for p in path.rglob("*") if _is_case_file(p))
+    stem = path.name.removesuffix(RULE_SUFFIX)
+    found = [path.with_name(stem + ".tests" + s) for s in CASE_SUFFIXES]
+    files = [p for p in found if p.is_file()]
+    folder = path.parent / "tests" / stem
+    if folder.is_dir():
+        files += sorted(p for p in folder.rglob("*") if _is_case_file(p))
+    return files
+
 
 
 def _parse_all(
@@ -68,13 +82,24 @@ def _parse_all(
     return parsed, diags
 
 
-def check_paths(paths: Iterable[Path | str]) -> list[Diagnostic]:
-    """Parse and check rule files without raising: every diagnostic, errors and warnings."""
+def check_paths(
+    paths: Iterable[Path | str], *, functions: FunctionTable | None = None, tables: set[str] | None = None
+) -> list[Diagnostic]:
+    """Parse and check rule files without raising: every diagnostic, errors and warnings.
+
+    ``functions`` and ``tables``: what rules may call and name (a session's; default: the built-ins)."""
     parsed, diags = _parse_all(Path(p) for p in paths)
-    return diags + check_files([f for _, files in parsed for f in files], [files for _, files in parsed])
+    groups = [files for _, files in parsed]
+    return diags + check_files([f for g in groups for f in g], groups, functions=functions, tables=tables)
 
 
-def load_packs(paths: Iterable[Path | str], parse: Callable[[Path], n.RuleFile] = parse_file) -> list[RulePack]:
+def load_packs(
+    paths: Iterable[Path | str],
+    parse: Callable[[Path], n.RuleFile] = parse_file,
+    *,
+    functions: FunctionTable | None = None,
+    tables: set[str] | None = None,
+) -> list[RulePack]:
     """Load rule packs (directories or ``.rules`` files). Raises :class:`DslError` on any error.
 
     Rule ids must be unique across all the packs loaded together. ``parse`` reads one rule file
@@ -82,7 +107,8 @@ def load_packs(paths: Iterable[Path | str], parse: Callable[[Path], n.RuleFile] 
     """
     parsed, diags = _parse_all((Path(p) for p in paths), parse)
     all_files = [f for _, files in parsed for f in files]
-    diags += check_files(all_files, [files for _, files in parsed])  # one pack declaration per pack
+    # one pack declaration per pack; functions and tables as the session has them
+    diags += check_files(all_files, [files for _, files in parsed], functions=functions, tables=tables)
     errors = [d for d in diags if d.level == "error"]
     if errors:
         raise DslError(errors)
@@ -93,7 +119,7 @@ def load_packs(paths: Iterable[Path | str], parse: Callable[[Path], n.RuleFile] 
         version = decl.version if decl else "0"
         mine = {str(f.path) for f in files}
         warnings = [d for d in diags if d.file in mine]
-        packs.append(RulePack(name, version, root, files, _test_files(root), warnings))
+        packs.append(RulePack(name, version, root, files, find_test_files(root), warnings))
     return packs
 
 

@@ -228,7 +228,7 @@ def _member(op: str, left: Any, right: Any) -> Verdict:
 def _numeric(op: str, a: Quantity, b: Quantity, tol: Tolerance, swapped: bool) -> Verdict:
     diff = a.value - b.value
     # "equal as printed": compared at the coarser printed precision, so a stated 76.64% equals a
-    # computed 76.6399…% and "201.5" equals 201.50 without a 尾数差异 note (domain.md §2.0-2/3)
+    # computed 76.6399…% and "201.5" equals 201.50 without a 尾数差异 note (docs/domain-rules.md §2.0)
     places = [p for p in (_places(a), _places(b)) if p is not None]
     if places:
         unit = Decimal(1).scaleb(-min(places))

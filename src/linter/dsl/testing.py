@@ -1,33 +1,64 @@
-"""Rule-pack tests: each ``*.tests.json`` file holds cases run against the pack's rules.
+"""Rule-pack tests: YAML case files (``*.yaml`` / ``*.yml``) run against the pack's rules.
 
-::
+A pack keeps one case file per rule, or per small family of rules, under ``tests/<rules file>/``::
 
-    {"cases": [
-      {"name": "三公合计差0.03",
-       "document_file": "fixtures/jianghan-mini.json",      # or "document": {…fragment…}
-       "patch": [{"table": "three_public", "row": {"index": 0}, "column": "决算数/合计", "text": "10.03"}],
-       "expect": [{"rule": "FL.I.11", "severity": "error", "count": 1, "args": {"diff": "0.03"}}],
-       "outcomes": {"FL.I.11": "fail"},
-       "must_not_fire": ["FL.I.05"]}]}
+    rules/tests/identity/FL.I.11.yaml
 
-For every rule named in ``expect`` the findings must be exactly the ones expected (count
-per entry, default 1; ``severity``, ``kind`` and ``args`` narrow an entry). Rules in
-``must_not_fire`` must have no finding at all. ``outcomes`` checks the rule's overall status
-(the worst of its instances). A rule error always fails the case. With coverage on, every
-rule of the pack needs one case where it passes and one where it fires at its own severity.
+    # FL.I.11 “三公”经费：合计 = 各分项之和
+    rules: [FL.I.11]                 # the rules this file is about
+    cases:
+    - name: 三公合计差0.03
+      document_file: ../../fixtures/jianghan-2024.json      # relative to this file; or document: {…fragment…}
+      patch:
+      - {table: three_public, row: {index: 0}, column: 决算数/合计, text: '10.03'}
+      expect:
+      - {rule: FL.I.11, severity: error, count: 1, args: {diff: '0.03'}}
+      outcomes: {FL.I.11: fail}
+    - name: 样本原文：成立            # no expect: FL.I.11 must not fire
+      document_file: ../../fixtures/jianghan-2024.json
+      outcomes: {FL.I.11: pass}
+
+Keys of a case: ``name`` (required), ``document_file`` or ``document``, ``patch``, ``expect``,
+``outcomes``, ``must_not_fire``, ``rules``. Defaults come from the file's ``rules``:
+
+- ``rules`` (the rules evaluated): the file's ``rules``; the whole pack when the file names none
+  (a shared file such as ``tests/_seed.yaml``), or when the case says ``rules: all``;
+- ``must_not_fire``: the file's rules that the case evaluates and that its ``expect`` does not name,
+  so a case without ``expect`` asserts that the file's rules do not fire. Write ``must_not_fire: []``
+  to assert nothing of the kind.
+
+For every rule named in ``expect`` the findings must be exactly the ones expected (count per entry,
+default 1; ``severity``, ``kind`` and ``args`` narrow an entry). Rules in ``must_not_fire`` must have
+no finding at all. ``outcomes`` checks the rule's overall status (the worst of its instances). A rule
+error always fails the case. Case files are validated strictly: an unknown key, a rule id that is not
+in the pack, a malformed value or a duplicate case name is reported with the file and the case
+(``CaseResult.invalid``; ``fiscal-lint rules test`` exits 2). With coverage on, every rule of the pack
+needs one case where it passes and one where it fires at its own severity.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from linter.core.findings import EvaluationResult, Finding
 from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.fragments import FragmentError, apply_patches, load_document
-from linter.dsl.pack import RulePack
+from linter.dsl.function_table import FunctionTable
+from linter.dsl.pack import RULE_SUFFIX, RulePack, find_test_files
+
+LEGACY_SUFFIX = ".tests.json"
+FILE_KEYS = frozenset({"rules", "cases"})
+CASE_KEYS = frozenset({"name", "document", "document_file", "patch", "expect", "outcomes", "must_not_fire", "rules"})
+EXPECT_KEYS = frozenset({"rule", "severity", "count", "kind", "args"})
+SEVERITIES = ("error", "warning", "info")
+KINDS = ("violation", "rounding")
+STATUSES = ("pass", "fail", "not_applicable", "insufficient_data")
 
 
 @dataclass
@@ -36,6 +67,7 @@ class CaseResult:
     name: str
     problems: list[str] = field(default_factory=list)
     result: EvaluationResult | None = None
+    invalid: bool = False  # the case (or its file) is malformed: not run
 
     @property
     def ok(self) -> bool:
@@ -47,10 +79,224 @@ class PackTestReport:
     pack: RulePack
     cases: list[CaseResult] = field(default_factory=list)
     coverage_problems: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return all(c.ok for c in self.cases) and not self.coverage_problems
+
+    @property
+    def invalid(self) -> bool:
+        return any(c.invalid for c in self.cases)
+
+
+@dataclass
+class TestCase:
+    """One case, normalised: defaults applied, ``rules`` None = the whole pack."""
+
+    __test__ = False  # not a pytest class
+
+    file: Path
+    name: str
+    data: dict[str, Any]
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CaseFile:
+    __test__ = False
+
+    path: Path
+    rules: list[str] | None = None
+    cases: list[TestCase] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+# ---- finding test files ---------------------------------------------------------------------------
+
+
+def legacy_test_files(path: Path) -> list[Path]:
+    """Old-format ``*.tests.json`` files, no longer read (reported so that they are converted)."""
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.rglob(f"*{LEGACY_SUFFIX}") if p.is_file())
+    sibling = path.with_name(path.name.removesuffix(RULE_SUFFIX) + LEGACY_SUFFIX)
+    return [sibling] if sibling.is_file() else []
+
+
+def pack_root_of(case_file: Path) -> Path | None:
+    """The pack folder a case file belongs to: the nearest parent folder holding ``*.rules`` files."""
+    for parent in Path(case_file).resolve().parents:
+        if any(p.is_file() for p in parent.glob(f"*{RULE_SUFFIX}")):
+            return parent
+    return None
+
+
+# ---- reading and validating case files ------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML that refuses duplicate keys (a second ``expect:`` would silently win)."""
+
+
+def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"重复的键 / duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def _rule_list(value: Any, what: str, known: set[str] | None, problems: list[str]) -> list[str] | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f"{what} 应为规则编号列表 / {what} must be a list of rule ids: {value!r}")
+        return None
+    if known is not None:
+        for v in value:
+            if v not in known:
+                problems.append(f"{what}：规则包中没有规则 {v} / no rule {v} in the pack")
+    return list(value)
+
+
+def _check_expect(value: Any, known: set[str] | None, problems: list[str]) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        problems.append(f"expect 应为列表 / expect must be a list: {value!r}")
+        return []
+    for i, e in enumerate(value, 1):
+        where = f"expect[{i}]"
+        if not isinstance(e, dict):
+            problems.append(f"{where} 应为映射 / must be a mapping: {e!r}")
+            continue
+        for k in sorted(set(e) - EXPECT_KEYS, key=str):
+            problems.append(f"{where}：未知的键 {k!r} / unknown key (allowed: {', '.join(sorted(EXPECT_KEYS))})")
+        if "rule" not in e:
+            problems.append(f"{where}：缺少 rule / missing rule")
+        elif not isinstance(e["rule"], str):
+            problems.append(f"{where}：rule 应为规则编号 / rule must be a rule id: {e['rule']!r}")
+        elif known is not None and e["rule"] not in known:
+            problems.append(f"{where}：规则包中没有规则 {e['rule']} / no rule {e['rule']} in the pack")
+        if "severity" in e and e["severity"] not in SEVERITIES:
+            problems.append(f"{where}：severity 应为 {'/'.join(SEVERITIES)} / bad severity {e['severity']!r}")
+        if "kind" in e and e["kind"] not in KINDS:
+            problems.append(f"{where}：kind 应为 {'/'.join(KINDS)} / bad kind {e['kind']!r}")
+        if "count" in e and (isinstance(e["count"], bool) or not isinstance(e["count"], int) or e["count"] < 0):
+            problems.append(f"{where}：count 应为非负整数 / count must be a non-negative integer: {e['count']!r}")
+        if "args" in e and not isinstance(e["args"], dict):
+            problems.append(f"{where}：args 应为映射 / args must be a mapping: {e['args']!r}")
+    return [e for e in value if isinstance(e, dict)]
+
+
+def _normalise_case(raw: Any, index: int, file_rules: list[str] | None, known: set[str] | None, path: Path) -> TestCase:
+    if not isinstance(raw, dict):
+        return TestCase(path, f"case {index}", {}, [f"用例应为映射 / a case must be a mapping: {raw!r}"])
+    name = raw.get("name")
+    problems: list[str] = []
+    if not isinstance(name, str) or not name.strip():
+        problems.append("缺少用例名称 name / missing case name")
+        name = f"case {index}"
+    for k in sorted(set(raw) - CASE_KEYS, key=str):
+        problems.append(f"未知的键 {k!r} / unknown key (allowed: {', '.join(sorted(CASE_KEYS))})")
+    data: dict[str, Any] = {}
+    if "document_file" in raw and "document" in raw:
+        problems.append("document 与 document_file 只能有一个 / give document or document_file, not both")
+    if "document_file" in raw:
+        if isinstance(raw["document_file"], str):
+            data["document_file"] = raw["document_file"]
+        else:
+            problems.append(f"document_file 应为路径 / document_file must be a path: {raw['document_file']!r}")
+    elif "document" in raw:
+        if isinstance(raw["document"], dict):
+            data["document"] = raw["document"]
+        else:
+            problems.append("document 应为映射 / document must be a mapping")
+    patch = raw.get("patch", [])
+    if not isinstance(patch, list) or not all(isinstance(p, dict) for p in patch):
+        problems.append(f"patch 应为映射列表 / patch must be a list of mappings: {patch!r}")
+        patch = []
+    data["patch"] = patch
+    data["expect"] = _check_expect(raw.get("expect", []), known, problems)
+    outcomes = raw.get("outcomes", {})
+    if not isinstance(outcomes, dict):
+        problems.append(f"outcomes 应为映射 / outcomes must be a mapping: {outcomes!r}")
+        outcomes = {}
+    for rule_id, status in outcomes.items():
+        if known is not None and rule_id not in known:
+            problems.append(f"outcomes：规则包中没有规则 {rule_id} / no rule {rule_id} in the pack")
+        if status not in STATUSES:
+            problems.append(f"outcomes：{rule_id} 的状态应为 {'/'.join(STATUSES)} / bad status {status!r}")
+    data["outcomes"] = dict(outcomes)
+    # the rules evaluated: the case's, else the file's, else the whole pack (None)
+    rules: list[str] | None
+    if raw.get("rules") == "all":
+        rules = None
+    elif "rules" in raw:
+        rules = _rule_list(raw["rules"], "rules", known, problems) or None
+    else:
+        rules = file_rules
+    data["rules"] = rules
+    if "must_not_fire" in raw:
+        data["must_not_fire"] = _rule_list(raw["must_not_fire"], "must_not_fire", known, problems) or []
+    else:
+        expected = {e.get("rule") for e in data["expect"]}
+        run = None if rules is None else set(rules)
+        data["must_not_fire"] = [r for r in (file_rules or []) if r not in expected and (run is None or r in run)]
+    return TestCase(path, name, data, problems)
+
+
+def parse_case_file(raw: Any, path: Path, known_rules: Iterable[str] | None = None) -> CaseFile:
+    """Validate and normalise the loaded content of a case file."""
+    known = set(known_rules) if known_rules is not None else None
+    cf = CaseFile(Path(path))
+    if not isinstance(raw, dict):
+        cf.problems.append("测试文件应为含 cases 的映射 / a test file is a mapping with cases")
+        return cf
+    for k in sorted(set(raw) - FILE_KEYS, key=str):
+        cf.problems.append(f"未知的键 {k!r} / unknown key (allowed: {', '.join(sorted(FILE_KEYS))})")
+    if "rules" in raw:
+        cf.rules = _rule_list(raw["rules"], "rules", known, cf.problems)
+    cases = raw.get("cases")
+    if not isinstance(cases, list):
+        cf.problems.append("缺少用例列表 cases / missing the list of cases")
+        return cf
+    seen: set[str] = set()
+    for i, item in enumerate(cases, 1):
+        case = _normalise_case(item, i, cf.rules, known, cf.path)
+        if case.name in seen:
+            case.problems.append(f"用例名称重复 / duplicate case name {case.name!r}")
+        seen.add(case.name)
+        cf.cases.append(case)
+    return cf
+
+
+def load_case_file(path: Path, known_rules: Iterable[str] | None = None) -> CaseFile:
+    """Read one case file (YAML); problems are collected, never raised."""
+    path = Path(path)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # a SafeLoader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return CaseFile(path, problems=[f"无法读取测试文件 / cannot read test file: {exc}"])
+    return parse_case_file(raw, path, known_rules)
+
+
+def iter_cases(pack: RulePack, files: Iterable[Path] | None = None) -> list[TestCase]:
+    """Every valid case of a pack's test files, normalised (for ``explain`` and other readers)."""
+    known = {r.id for r in pack.rules}
+    out: list[TestCase] = []
+    for tf in find_test_files(pack.path) if files is None else files:
+        cf = load_case_file(tf, known)
+        if not cf.problems:
+            out.extend(c for c in cf.cases if not c.problems)
+    return out
+
+
+# ---- running --------------------------------------------------------------------------------------
 
 
 def _matches(f: Finding, exp: dict[str, Any]) -> bool:
@@ -93,7 +339,8 @@ def check_case(case: dict[str, Any], result: EvaluationResult) -> list[str]:
     return problems
 
 
-def _document(case: dict[str, Any], base: Path) -> Any:
+def case_document(case: dict[str, Any], base: Path) -> Any:
+    """The case's document with its patches applied; ``document_file`` is relative to ``base``."""
     if "document_file" in case:
         data = json.loads((base / case["document_file"]).read_text(encoding="utf-8"))
     else:
@@ -102,30 +349,50 @@ def _document(case: dict[str, Any], base: Path) -> Any:
     return apply_patches(doc, case.get("patch", []))
 
 
-def run_pack_tests(pack: RulePack, require_coverage: bool = True) -> PackTestReport:
-    report = PackTestReport(pack)
+def run_pack_tests(
+    pack: RulePack,
+    require_coverage: bool = True,
+    files: Iterable[Path] | None = None,
+    functions: FunctionTable | None = None,
+) -> PackTestReport:
+    """Run the case files of a pack (``files``: only these, e.g. one rule's file). ``functions``: the
+    session's function table, so a plugin's pack is tested with the plugin's functions (default: built-ins)."""
+    report = PackTestReport(pack, files=list(find_test_files(pack.path) if files is None else files))
     rules = pack.rules
+    known = {r.id for r in rules}
     passed: set[str] = set()
     fired: set[str] = set()
     severity = {r.id: r.severity for r in rules}
-    for tf in pack.test_files:
-        try:
-            cases = json.loads(tf.read_text(encoding="utf-8")).get("cases", [])
-        except (OSError, ValueError) as exc:
-            report.cases.append(CaseResult(tf, "<file>", [f"无法读取测试文件 / cannot read test file: {exc}"]))
+    for old in legacy_test_files(pack.path):
+        report.cases.append(
+            CaseResult(
+                old,
+                "<file>",
+                [f"旧格式的测试文件不再读取，请转换为 YAML / old-format test file, convert it to YAML ({old})"],
+                invalid=True,
+            )
+        )
+    for tf in report.files:
+        cf = load_case_file(tf, known)
+        if cf.problems:
+            report.cases.append(CaseResult(tf, "<file>", cf.problems, invalid=True))
             continue
-        for i, case in enumerate(cases):
-            cr = CaseResult(tf, case.get("name", f"case {i + 1}"))
+        for case in cf.cases:
+            cr = CaseResult(tf, case.name)
+            if case.problems:
+                cr.problems, cr.invalid = case.problems, True
+                report.cases.append(cr)
+                continue
             try:
-                doc = _document(case, tf.parent)
+                doc = case_document(case.data, tf.parent)
             except (FragmentError, OSError, ValueError, KeyError, TypeError) as exc:
                 cr.problems.append(f"测试文档有误 / bad test document: {exc}")
                 report.cases.append(cr)
                 continue
-            wanted = set(case.get("rules", [])) or None
-            result = evaluate_rules([r for r in rules if wanted is None or r.id in wanted], doc)
+            wanted = set(case.data["rules"]) if case.data["rules"] else None
+            result = evaluate_rules([r for r in rules if wanted is None or r.id in wanted], doc, functions)
             cr.result = result
-            cr.problems = check_case(case, result)
+            cr.problems = check_case(case.data, result)
             report.cases.append(cr)
             if cr.ok:
                 for o in result.outcomes:

@@ -1,16 +1,14 @@
-"""Parse untrusted files in a worker process with a wall-clock, memory and recursion limit.
+"""Run work on untrusted files in worker processes, each under a wall-clock, memory and recursion limit.
 
-pdfminer.six on hostile input can hang on a reference loop, recurse until the
-interpreter dies, or allocate gigabytes; a pre-commit hook must never freeze a
-commit or take the machine down. Each file is parsed in a forked child: the
-parent waits at most ``timeout`` seconds, the child's address space is capped
-with ``RLIMIT_AS``, and whatever goes wrong comes back as an :class:`InputError`
-for that file only.
+pdfminer.six on hostile input can hang on a reference loop, recurse until the interpreter dies, or
+allocate gigabytes; a pre-commit hook must never freeze a commit or take the machine down. Each file
+is handled in a forked child: the parent waits at most ``limits.timeout`` seconds, the child's address
+space is capped with ``RLIMIT_AS``, and whatever goes wrong comes back as an :class:`InputError` for
+that file only. :func:`run_guarded` is the one worker runner: ``fiscal-lint parse`` runs the parser in
+it, ``fiscal-lint check`` the parser and the rules.
 
-The same :class:`Limits` carry the limits the parser enforces itself (they apply
-with or without the worker): the decompressed size of one stream, the number of
-pages, and the number of objects (characters, lines, rectangles, curves, images)
-on one page.
+The :class:`~linter.core.limits.Limits` also carry what the parser enforces itself (with or without a
+worker): the decompressed size of one stream, the number of pages, and the objects on one page.
 """
 
 from __future__ import annotations
@@ -18,36 +16,21 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
-from dataclasses import dataclass
-from multiprocessing.context import ForkContext, SpawnContext
+import time
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import pluggy
 
 from linter.core.errors import InputError
+from linter.core.limits import Limits, MiB
 from linter.core.model import Document
 
-MiB = 1024**2
+J = TypeVar("J")
 
-
-@dataclass(frozen=True)
-class Limits:
-    timeout: float = 120.0  # seconds of wall-clock time per file; 0 = no worker, no time limit
-    memory: int = 2 * 1024**3  # bytes of address space per worker
-    recursion: int = 3000  # Python frames in the worker; pdfminer recurses on nested objects
-    max_stream: int = 128 * MiB  # decompressed bytes of one PDF stream (a compression bomb stops here)
-    max_pages: int = 1000  # pages per document (a disclosure has tens)
-    max_page_objects: int = 100_000  # characters, lines, rectangles, curves and images on one page
-
-    @property
-    def enabled(self) -> bool:
-        return self.timeout > 0
-
-    def describe(self) -> str:
-        """The limits in force, for logs and ``--help``."""
-        return (
-            f"timeout {self.timeout:g} s, memory {self.memory // MiB} MB, recursion {self.recursion}, "
-            f"stream {self.max_stream // MiB} MB, pages {self.max_pages}, objects/page {self.max_page_objects}"
-        )
+TOO_DEEP = ("too_deep", "PDF 结构嵌套过深，无法读取", "the PDF nests objects too deeply to be read")
 
 
 def apply_limits(limits: Limits) -> None:
@@ -61,14 +44,13 @@ def apply_limits(limits: Limits) -> None:
     sys.setrecursionlimit(limits.recursion)
 
 
-def parse_limited(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) -> Document:
+def parse_limited(path: Path, limits: Limits, pm: pluggy.PluginManager) -> Document:
     """In a worker: parse under ``limits``; whatever goes wrong becomes an :class:`InputError`."""
     apply_limits(limits)
     try:
         from linter.parse.documents import parse_file
-        from linter.plugin_manager import make_manager
 
-        return parse_file(path, make_manager(disabled), {"limits": limits})
+        return parse_file(path, pm, {"limits": limits})
     except InputError:
         raise
     except MemoryError:
@@ -77,18 +59,6 @@ def parse_limited(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) ->
         raise InputError(*TOO_DEEP) from None
     except Exception as exc:  # noqa: BLE001 - a parser bug must not take the batch down
         raise InputError("parser_error", f"解析出错：{type(exc).__name__}", f"parser error: {exc!r}"[:300]) from None
-
-
-def _child(conn: Any, path: Path, limits: Limits, disabled: tuple[str, ...]) -> None:
-    try:
-        conn.send(("ok", parse_limited(path, limits, disabled)))
-    except InputError as exc:
-        conn.send(("input_error", (exc.reason, exc.zh, exc.en)))
-    finally:
-        conn.close()
-
-
-TOO_DEEP = ("too_deep", "PDF 结构嵌套过深，无法读取", "the PDF nests objects too deeply to be read")
 
 
 def timeout_error(limits: Limits) -> InputError:
@@ -112,36 +82,86 @@ def worker_died(exitcode: int | None, limits: Limits) -> InputError:
     return memory_error(limits)  # SIGKILL from the kernel's OOM killer, or MemoryError while sending
 
 
-def parse_guarded(path: Path, limits: Limits, disabled: tuple[str, ...] = ()) -> Document:
-    """Parse ``path`` in a forked worker under ``limits``; raise InputError for anything that goes wrong."""
-    # fork: the worker starts with the parent's imports in place (no second start-up cost)
-    if "fork" in multiprocessing.get_all_start_methods():
-        ctx: ForkContext | SpawnContext = multiprocessing.get_context("fork")
-    else:
-        ctx = multiprocessing.get_context("spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_child, args=(sender, path, limits, disabled), daemon=True)
-    worker.start()
-    sender.close()
-    status: str = "input_error"
-    payload: Any = None
-    error: InputError | None = None
+# ---- the worker runner ----------------------------------------------------------------------------
+
+
+def _worker_main(conn: Connection, work: Callable[[Any], Any], job: Any, limits: Limits) -> None:
     try:
-        if not receiver.poll(limits.timeout):
-            raise timeout_error(limits)
-        try:
-            status, payload = receiver.recv()
-        except EOFError:  # the worker died without a word
-            worker.join(5)
-            error = worker_died(worker.exitcode, limits)
+        apply_limits(limits)
+        conn.send(("ok", work(job)))
+    except InputError as exc:
+        conn.send(("input_error", (exc.reason, exc.zh, exc.en)))
+    except MemoryError:
+        err = memory_error(limits)
+        conn.send(("input_error", (err.reason, err.zh, err.en)))
+    except RecursionError:
+        conn.send(("input_error", TOO_DEEP))
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one file, not the batch
+        conn.send(("input_error", ("internal_error", f"内部错误：{type(exc).__name__}", f"internal error: {exc!r}")))
     finally:
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
-        receiver.close()
-    if error is not None:
-        raise error
-    if status == "ok":
-        document: Document = payload
-        return document
-    raise InputError(*payload)
+        conn.close()
+
+
+def _context() -> Any:
+    # fork: a worker starts with the parent's imports, plugins and loaded rule packs in place
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_guarded(jobs: Sequence[J], work: Callable[[J], Any], limits: Limits, workers: int,
+                done: Callable[[J, Any], None]) -> None:
+    """Run ``work(job)`` for each job in up to ``workers`` forked processes at once, each under ``limits``;
+    call ``done(job, outcome)`` as each finishes, where outcome is what ``work`` returned or an InputError."""
+    ctx = _context()
+    queue = list(reversed(jobs))
+    running: dict[Connection, tuple[J, Any, float]] = {}
+    try:
+        while queue or running:
+            while queue and len(running) < max(1, workers):
+                job = queue.pop()
+                receiver, sender = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_worker_main, args=(sender, work, job, limits), daemon=True)
+                proc.start()
+                sender.close()
+                running[receiver] = (job, proc, time.monotonic() + limits.timeout)
+            now = time.monotonic()
+            soonest = min(deadline for _, _, deadline in running.values())
+            ready = wait(list(running), timeout=max(0.0, soonest - now))
+            finished: list[tuple[Connection, Any]] = []
+            for conn in ready:
+                assert isinstance(conn, Connection)
+                try:
+                    status, payload = conn.recv()
+                    outcome: Any = payload if status == "ok" else InputError(*payload)
+                except EOFError:  # died without a word: name the cause from the exit status
+                    proc = running[conn][1]
+                    proc.join(5)
+                    outcome = worker_died(proc.exitcode, limits)
+                finished.append((conn, outcome))
+            now = time.monotonic()
+            for conn, (_job, _proc, deadline) in list(running.items()):
+                if conn not in ready and now >= deadline:
+                    finished.append((conn, timeout_error(limits)))
+            for conn, outcome in finished:
+                job, proc, _ = running.pop(conn)
+                if proc.is_alive():
+                    proc.kill()
+                proc.join()
+                conn.close()
+                done(job, outcome)
+    finally:
+        for conn, (_job, proc, _) in running.items():
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+            conn.close()
+
+
+def parse_guarded(path: Path, limits: Limits, pm: pluggy.PluginManager) -> Document:
+    """Parse ``path`` in a worker under ``limits``; raise InputError for anything that goes wrong."""
+    outcomes: list[Any] = []
+    run_guarded([path], lambda p: parse_limited(p, limits, pm), limits, 1, lambda _job, out: outcomes.append(out))
+    if isinstance(outcomes[0], InputError):
+        raise outcomes[0]
+    document: Document = outcomes[0]
+    return document

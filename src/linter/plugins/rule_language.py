@@ -3,15 +3,15 @@ registered through the same hooks a third-party plugin uses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from linter.core.findings import EvaluationResult
 from linter.core.hookspecs import hookimpl
 from linter.core.model import Document
-from linter.dsl.builtins import FUNCTIONS
 from linter.dsl.evaluator import evaluate_rules
+from linter.dsl.functions import FUNCTIONS
 from linter.dsl.nodes import Rule
 from linter.dsl.pack import default_pack_paths
 
@@ -27,5 +27,7 @@ def fiscal_lint_rule_packs() -> list[Path]:
 
 
 @hookimpl
-def fiscal_lint_evaluate(document: Document, rules: list[Rule]) -> EvaluationResult:
-    return evaluate_rules(rules, document)
+def fiscal_lint_evaluate(
+    document: Document, rules: Sequence[Rule], functions: Mapping[str, Callable[..., Any]]
+) -> EvaluationResult:
+    return evaluate_rules([r for r in rules if isinstance(r, Rule)], document, functions)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from linter.core.baseline import fingerprint
 from linter.core.findings import Finding
-from linter.run.check import FileResult, RunResult, pack_digest
+from linter.core.results import FileResult, RunResult
 
 TOOL_NAME = "fiscal-lint"
 INFORMATION_URI = "https://github.com/fiscal-lint/fiscal-lint"
@@ -40,7 +40,7 @@ def relative_uri(path: Path) -> tuple[str, bool]:
 
 def pack_infos(run: RunResult) -> list[dict[str, Any]]:
     return [
-        {"name": p.name, "version": p.version, "sha256": pack_digest(p), "rules": len(p.rules)}
+        {"name": p.name, "version": p.version, "sha256": p.sha256, "rules": p.rules}
         for p in run.packs
     ]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from linter.core.results import RunResult
 from linter.reporters.common import relative_uri
 from linter.reporters.text import summary_line
-from linter.run.check import RunResult
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

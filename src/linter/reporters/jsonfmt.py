@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from linter.core.results import RunResult
 from linter.reporters.common import (
     TOOL_NAME,
     config_digest,
@@ -14,7 +15,6 @@ from linter.reporters.common import (
     summary_dict,
     tool_version,
 )
-from linter.run.check import RunResult
 
 JSON_FORMAT_VERSION = 1
 

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from linter.core.results import FileResult, RunResult
 from linter.reporters.common import (
     LOG_SCHEMA,
     TOOL_NAME,
@@ -41,7 +42,6 @@ from linter.reporters.common import (
     summary_dict,
     tool_version,
 )
-from linter.run.check import FileResult, RunResult
 
 
 def run_record(run: RunResult, files: int | None = None) -> dict[str, Any]:

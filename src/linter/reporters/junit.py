@@ -14,8 +14,8 @@ from collections import defaultdict
 from typing import TextIO
 
 from linter.core.findings import Finding
+from linter.core.results import FileResult, RunResult
 from linter.reporters.common import TOOL_NAME, display_path
-from linter.run.check import FileResult, RunResult
 
 STATUS_ZH = {"not_applicable": "不适用 / not applicable", "insufficient_data": "数据不足 / insufficient data"}
 

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from linter.core.baseline import FINGERPRINT_VERSION, fingerprint
 from linter.core.findings import Finding, Location
+from linter.core.results import FileResult, RunResult
 from linter.reporters.common import (
     INFORMATION_URI,
     TOOL_NAME,
@@ -26,7 +27,6 @@ from linter.reporters.common import (
     relative_uri,
     tool_version,
 )
-from linter.run.check import FileResult, RunResult
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}

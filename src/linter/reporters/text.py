@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from linter.core.findings import Finding
-from linter.run.check import RunResult
+from linter.core.results import RunResult
 
 SEVERITY_STYLE = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}

@@ -29,13 +29,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import fields, is_dataclass
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from linter.core.findings import EvaluationResult, Evidence, Finding, Location, Operand, Outcome, RuleError
+from linter.core.findings import EvaluationResult
 from linter.core.model import SCHEMA_VERSION, Document
 
 CACHE_LAYOUT = "v1"  # bump when an entry's format changes
@@ -44,7 +42,7 @@ CACHE_LAYOUT = "v1"  # bump when an entry's format changes
 @lru_cache(maxsize=1)
 def _source_digest() -> str:
     """sha256 over the package's own code and data files (a few ms; once per process)."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]  # the linter package (this file is linter/run/cache.py)
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if path.suffix in (".py", ".lark", ".json") and "__pycache__" not in path.parts and path.is_file():
@@ -76,16 +74,6 @@ def code_version(plugins: Iterable[tuple[str, str | None]] = ()) -> str:
         "plugins": sorted([name, version or ""] for name, version in plugins),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def plugin_versions(pm: Any) -> list[tuple[str, str | None]]:
-    """(name, version) of every registered plugin; entry-point plugins carry their distribution's version."""
-    sources = getattr(pm, "sources", {}) or {}
-    out = []
-    for name, _plugin in pm.list_name_plugin():
-        src = sources.get(name)
-        out.append((name, getattr(src, "version", None)))
-    return sorted(out, key=lambda t: (t[0], t[1] or ""))
 
 
 def digest(*parts: str) -> str:
@@ -145,7 +133,7 @@ class Cache:
         if data is None:
             return None
         try:
-            return dict(data["info"]), result_from_dict(data["result"])
+            return dict(data["info"]), EvaluationResult.from_dict(data["result"])
         except (KeyError, TypeError, ValueError):
             _unlink(self._path("results", key))
             return None
@@ -156,6 +144,7 @@ class Cache:
     # -- rule files ----------------------------------------------------------------------------
     def rule_file_parser(self, code: str) -> Callable[[Path], Any]:
         """A drop-in for :func:`linter.dsl.parser.parse_file` that answers from the cache."""
+        from linter.dsl import nodes
         from linter.dsl.parser import parse_file
 
         def parse(path: Path) -> Any:
@@ -164,11 +153,11 @@ class Cache:
             data = self._read("rules", key)
             if data is not None:
                 try:
-                    return decode_node(data["tree"])
+                    return nodes.decode_node(data["tree"])
                 except (KeyError, TypeError, ValueError, AttributeError):
                     _unlink(self._path("rules", key))
             tree = parse_file(path)  # a file with errors raises: never cached
-            self._write("rules", key, {"tree": encode_node(tree)})
+            self._write("rules", key, {"tree": nodes.encode_node(tree)})
             return tree
 
         return parse
@@ -179,120 +168,3 @@ def _unlink(path: Path) -> None:
         path.unlink()
     except OSError:
         pass
-
-
-# ---- findings back from their dict form ------------------------------------------------------
-
-
-def _tuple(v: Any) -> Any:
-    return tuple(v) if v is not None else None
-
-
-def location_from_dict(d: dict[str, Any]) -> Location:
-    d = dict(d)
-    if d.get("bbox") is not None:
-        d["bbox"] = tuple(d["bbox"])
-    return Location(**d)
-
-
-def finding_from_dict(d: dict[str, Any]) -> Finding:
-    ev = dict(d.get("evidence") or {})
-    operands = [
-        Operand(
-            name=o["name"],
-            text=o.get("text"),
-            value=o.get("value"),
-            interval=_tuple(o.get("interval")),
-            location=location_from_dict(o["location"]) if o.get("location") is not None else None,
-            note=o.get("note"),
-        )
-        for o in ev.pop("operands", [])
-    ]
-    for k in ("lhs_interval", "rhs_interval"):
-        if ev.get(k) is not None:
-            ev[k] = tuple(ev[k])
-    return Finding(
-        rule_id=d["rule_id"],
-        severity=d["severity"],
-        message=d["message"],
-        title=d["title"],
-        category=d.get("category"),
-        basis=d.get("basis"),
-        rule_version=d.get("rule_version"),
-        kind=d.get("kind", "violation"),
-        location=location_from_dict(d.get("location") or {}),
-        evidence=Evidence(**ev, operands=operands),
-        args=dict(d.get("args") or {}),
-        instance=dict(d.get("instance") or {}),
-    )
-
-
-def result_from_dict(d: dict[str, Any]) -> EvaluationResult:
-    return EvaluationResult(
-        findings=[finding_from_dict(f) for f in d.get("findings", [])],
-        outcomes=[
-            Outcome(o["rule_id"], o["status"], dict(o.get("instance") or {}), o.get("reason"), o.get("findings", 0))
-            for o in d.get("outcomes", [])
-        ],
-        errors=[RuleError(**e) for e in d.get("errors", [])],
-    )
-
-
-# ---- rule-file syntax trees as JSON ----------------------------------------------------------
-
-
-# A node is a list ``[class name, field values in order]``; other containers are tagged objects.
-
-
-def encode_node(o: Any) -> Any:
-    if o is None or isinstance(o, bool | int | str | float):
-        return o
-    if is_dataclass(o) and not isinstance(o, type) and type(o).__module__ == "linter.dsl.nodes":
-        return [type(o).__name__, *(encode_node(getattr(o, f.name)) for f in fields(o))]
-    if isinstance(o, tuple):
-        return {"t": [encode_node(x) for x in o]}
-    if isinstance(o, list):
-        return {"l": [encode_node(x) for x in o]}
-    if isinstance(o, dict):
-        return {"m": [[encode_node(k), encode_node(v)] for k, v in o.items()]}
-    if isinstance(o, Decimal):
-        return {"d": str(o)}
-    if isinstance(o, Path):
-        return {"p": str(o)}
-    raise TypeError(f"cannot cache a {type(o).__name__} in a rule tree")
-
-
-@lru_cache(maxsize=1)
-def _node_classes() -> dict[str, type]:
-    from linter.dsl import nodes
-
-    return {
-        name: cls for name, cls in vars(nodes).items()
-        if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == nodes.__name__
-    }
-
-
-def decode_node(o: Any) -> Any:
-    classes = _node_classes()
-
-    def dec(o: Any) -> Any:
-        if isinstance(o, list):
-            cls = classes.get(o[0])
-            if cls is None:
-                raise ValueError(f"not a rule-tree node: {o[0]!r}")
-            return cls(*[dec(v) for v in o[1:]])
-        if not isinstance(o, dict):
-            return o
-        if "t" in o:
-            return tuple([dec(x) for x in o["t"]])
-        if "l" in o:
-            return [dec(x) for x in o["l"]]
-        if "m" in o:
-            return {dec(k): dec(v) for k, v in o["m"]}
-        if "d" in o:
-            return Decimal(o["d"])
-        if "p" in o:
-            return Path(o["p"])
-        raise ValueError("not a rule-tree value")
-
-    return dec(o)

@@ -2,7 +2,7 @@
 
 It uses only the public hooks:
 
-- ``fiscal_lint_rule_packs``: the rule pack in ``rules/`` (``*.rules`` plus ``rules/tests/*.tests.json``);
+- ``fiscal_lint_rule_packs``: the rule pack in ``rules/`` (``*.rules`` plus YAML test cases under ``rules/tests/``);
 - ``fiscal_lint_dsl_functions``: the rule functions in :mod:`fiscal_lint_bureau_example.functions`.
 
 The version is the pack version (``rules/pack.rules``): one number for the pack and the package.

@@ -6,14 +6,19 @@ context (the document is ``ctx.document``), the others are what the rule passes.
 (``fiscal-lint rules check``) compares each call with the Python signature, so keep the signatures
 plain.
 
-What a function may return and raise (from :mod:`linter.dsl.values`):
+Mark each rule function with ``@rule_function()`` (the rule name is the Python name; give another
+with ``@rule_function("xb_other_name")``). ``FUNCTIONS`` at the end collects every marked function
+of this module with ``collect_functions``, and ``plugin.py`` registers that table: a new function
+needs no other change. Helpers without the mark (``load_data``) stay plain Python, invisible to rules.
 
-- a ``str`` (text), a ``bool``, a list, or a :class:`~linter.dsl.values.Quantity` for a number
+What a function may return and raise (all from :mod:`linter.api`, the only module a plugin imports):
+
+- a ``str`` (text), a ``bool``, a list, or a :class:`~linter.api.Quantity` for a number
   (``Quantity.exact(Decimal("100"))`` for a constant; figures read from the document keep their
   printed precision, so compare them with the rule language, not in Python);
-- raise :class:`~linter.dsl.values.Skip` to end the instance as *not applicable*,
-  :class:`~linter.dsl.values.Missing` for *insufficient data*, and
-  :class:`~linter.dsl.values.RuleBug` when the rule calls the function wrongly (reported as a rule
+- raise :class:`~linter.api.Skip` to end the instance as *not applicable*,
+  :class:`~linter.api.Missing` for *insufficient data*, and
+  :class:`~linter.api.RuleBug` when the rule calls the function wrongly (reported as a rule
   error; the other rules still run).
 
 Prefix the names with the bureau's own short name (here ``xb_``): two plugins defining the same
@@ -26,14 +31,14 @@ Python; bump the pack version when it changes.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from linter.dsl.runtime import Context, as_text
-from linter.dsl.values import Quantity, RuleBug, Skip
+from linter.api import Context, Quantity, RuleBug, Skip, as_text, collect_functions, rule_function
 
 DEFAULT_KEY = "默认"
 
@@ -46,6 +51,7 @@ def load_data(name: str) -> dict[str, Any]:
     return data
 
 
+@rule_function()
 def xb_subject_name(ctx: Context, code: Any) -> str:
     """本局科目表中该编码的规范名称 / the official name of a function-classification code.
 
@@ -60,6 +66,7 @@ def xb_subject_name(ctx: Context, code: Any) -> str:
     return name
 
 
+@rule_function()
 def xb_limit(ctx: Context, group: Any, item: Any = None) -> Quantity:
     """本局规定的上限（%） / the bureau's ceiling for an item, in percent.
 
@@ -81,7 +88,5 @@ def xb_limit(ctx: Context, group: Any, item: Any = None) -> Quantity:
         raise RuleBug(f"上限 {raw!r} 不是数字 / limit {raw!r} is not a number") from None
 
 
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "xb_subject_name": xb_subject_name,
-    "xb_limit": xb_limit,
-}
+# Every function of this module marked @rule_function, by rule name (this module, as defined above).
+FUNCTIONS: dict[str, Callable[..., Any]] = collect_functions(sys.modules[__name__])

@@ -30,5 +30,10 @@ def fiscal_lint_rule_packs() -> list[Path]:
 
 @hookimpl
 def fiscal_lint_dsl_functions() -> dict[str, Callable[..., Any]]:
-    """本局规则函数 / the functions the pack's rules call (names start with ``xb_``)."""
+    """本局规则函数 / the functions the pack's rules call (names start with ``xb_``).
+
+    ``FUNCTIONS`` (in ``functions.py``) is built by ``collect_functions``: every function there marked
+    with ``@rule_function``. A plugin with several modules of functions returns
+    ``collect_functions(amounts, codes)`` here (a name defined twice is an error).
+    """
     return dict(FUNCTIONS)

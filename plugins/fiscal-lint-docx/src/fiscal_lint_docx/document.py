@@ -12,10 +12,10 @@ from pathlib import Path
 import docx
 from docx.document import Document as DocxDocument
 from docx.oxml.parser import parse_xml
-from linter.core.catalogue import Catalogue
-from linter.core.errors import InputError
-from linter.core.model import Document, Metadata, ParserInfo, Source, Table, TocEntry
-from linter.core.text import squash
+from linter.api import Catalogue
+from linter.api import InputError
+from linter.api import Document, Metadata, ParserInfo, Source, Table, TocEntry
+from linter.api import squash
 from lxml import etree
 
 from fiscal_lint_docx.prose import (

@@ -7,8 +7,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from linter.core.model import Metadata, Paragraph, Section, TocEntry
-from linter.core.text import join_wrapped, squash, strip_prefix
+from linter.api import Metadata, Paragraph, Section, TocEntry
+from linter.api import join_wrapped, squash, strip_prefix
 
 from fiscal_lint_docx.reader import Para
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from linter.parse.table_builder import SlotGrid
-from linter.core.text import is_cjk, join_wrapped
+from linter.api import SlotGrid
+from linter.api import is_cjk, join_wrapped
 
 Element = BaseOxmlElement
 

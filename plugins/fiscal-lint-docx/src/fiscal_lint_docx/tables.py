@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from linter.core.catalogue import Catalogue, TableSpec
-from linter.core.model import Note, Table
-from linter.core.numbers import is_code, parse_amount
-from linter.parse.table_builder import Caption, is_blank_total, is_lanci_row, origin_texts
-from linter.parse.table_builder import build_table as build_model_table
-from linter.core.text import is_note_start, squash
+from linter.api import Catalogue, TableSpec
+from linter.api import Note, Table
+from linter.api import is_code, parse_amount
+from linter.api import Caption, is_blank_total, is_lanci_row, origin_texts
+from linter.api import build_table as build_model_table
+from linter.api import is_note_start, squash
 
 from fiscal_lint_docx.reader import Grid, Para
 

@@ -16,8 +16,9 @@ from pdfminer.utils import decode_text
 
 from linter.core.catalogue import Catalogue
 from linter.core.errors import InputError
+from linter.core.limits import Limits
 from linter.core.model import Document, Metadata, ParserInfo, Source
-from linter.parse.guard import TOO_DEEP, Limits
+from linter.parse.guard import TOO_DEEP
 from linter.parse.pdf.pages import Page, declared_page_count, iter_document_pages, limited
 from linter.parse.pdf.prose import extract_prose
 from linter.parse.pdf.tables import extract_tables

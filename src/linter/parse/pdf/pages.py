@@ -34,7 +34,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from linter.core.errors import InputError
-from linter.parse.guard import Limits, MiB
+from linter.core.limits import Limits, MiB
 
 RULE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a ruling (Word draws borders so)
 _BOLD_NAME = re.compile(r"bold|black|heavy", re.IGNORECASE)

@@ -1,0 +1,293 @@
+"""What the commands share: option groups, the effective configuration, the session and rule packs of a run,
+the run with its progress bar and streaming log, output files. Application logic lives below the CLI
+(:mod:`linter.session`, :mod:`linter.run`); this module only turns arguments into calls and errors into
+messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from linter.core.baseline import Baseline
+from linter.core.config import Config, ConfigError, apply_cli, load_config, split_prefixes
+from linter.core.limits import Limits, MiB
+from linter.core.results import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult
+from linter.dsl import DslError, RulePack
+from linter.run.cache import Cache, code_version
+from linter.run.check import run_check, utc_now
+from linter.session import Session
+
+EXIT_USAGE = EXIT_NOT_CHECKED
+
+
+def add_config_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("配置 / configuration")
+    g.add_argument("--config", type=Path, metavar="FILE",
+                   help="配置文件（默认：向上查找 fiscal-lint.toml 或 pyproject.toml） / configuration file")
+    g.add_argument("--isolated", action="store_true", help="不读取任何配置文件 / ignore every configuration file")
+
+
+def add_rule_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("规则 / rules")
+    g.add_argument("--rules", action="append", type=Path, metavar="PATH",
+                   help="额外的规则包（可重复） / an extra rule pack (repeatable)")
+    g.add_argument("--no-default-rules", action="store_true", default=None,
+                   help="不使用内置与插件提供的规则包 / do not load the built-in and plugin rule packs")
+    g.add_argument("--select", action="append", metavar="PREFIXES",
+                   help="只检查这些规则编号前缀，逗号分隔 / only rules with these id prefixes (comma-separated)")
+    g.add_argument("--ignore", action="append", metavar="PREFIXES",
+                   help="不检查这些规则编号前缀 / skip rules with these id prefixes")
+    g.add_argument("--profile", metavar="NAME", help="模板：hubei、shanghai、jiangsu…（默认 auto 自动识别） / template profile")
+    g.add_argument("--disable-plugin", action="append", metavar="NAME", dest="disable_plugins",
+                   help="停用插件（可重复） / disable a plugin (repeatable)")
+    add_config_options(p)
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("输出 / output")
+    g.add_argument("--format", default="text", metavar="FORMAT",
+                   help="text（默认）、json、jsonl、sarif、junit、github，或插件提供的格式 / output format")
+    g.add_argument("-o", "--output", type=Path, metavar="FILE", help="写入文件而不是标准输出 / write to a file")
+    g.add_argument("--report", action="append", default=[], metavar="FORMAT=FILE",
+                   help="另外把某种格式写入文件，可重复（如 --report sarif=out.sarif --report junit=out.xml） / "
+                   "also write FORMAT to FILE (repeatable)")
+    g.add_argument("--log", type=Path, metavar="FILE",
+                   help="把合规日志（JSON Lines）追加到该文件 / append the compliance log (JSON Lines) to FILE")
+    g.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    add_rule_options(p)
+    g = p.add_argument_group("运行 / run")
+    g.add_argument("--fail-on", choices=FAIL_LEVELS, default=None,
+                   help="达到该级别即以 1 退出（默认 warning） / exit 1 at this severity or above (default: warning)")
+    g.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="并行的工作进程数，0 为 CPU 数（默认 1） / worker processes, 0 = one per CPU (default 1)")
+    g.add_argument("--no-cache", action="store_true", default=None, help="不读不写缓存 / bypass the cache")
+    g.add_argument("--cache-dir", type=Path, metavar="DIR", help="缓存目录 / cache folder")
+    add_limit_options(p, with_defaults=False)
+
+
+def add_limit_options(p: argparse.ArgumentParser, with_defaults: bool = True) -> None:
+    """The resource guard's limits (:class:`linter.parse.guard.Limits`); a file that hits one is not checked (exit 2).
+
+    ``with_defaults=False`` leaves unset options as None, so that a configuration file can supply them.
+    """
+    d = Limits()
+
+    def default(value: Any) -> Any:
+        return value if with_defaults else None
+
+    g = p.add_argument_group("资源限制 / resource limits")
+    g.add_argument("--timeout", type=float, default=default(d.timeout), metavar="SECONDS",
+                   help=f"每个文件的解析时限（秒），0 表示不限、不用子进程 / per-file time limit, 0 = none (default {d.timeout:g})")
+    g.add_argument("--max-memory", type=int, default=default(d.memory // MiB), metavar="MB",
+                   help=f"每个文件的内存上限（MB） / per-file memory limit (default {d.memory // MiB})")
+    g.add_argument("--max-stream", type=int, default=default(d.max_stream // MiB), metavar="MB",
+                   help=f"单个数据流解压后的上限（MB） / decompressed size of one PDF stream (default {d.max_stream // MiB})")
+    g.add_argument("--max-pages", type=int, default=default(d.max_pages), metavar="N",
+                   help=f"每个文件的页数上限 / pages per file (default {d.max_pages})")
+    g.add_argument("--max-page-objects", type=int, default=default(d.max_page_objects), metavar="N",
+                   help=f"每页的对象数上限（字符、线条、图片） / objects on one page: characters, lines, images "
+                   f"(default {d.max_page_objects})")
+    g.add_argument("--max-depth", type=int, default=default(d.recursion), metavar="N",
+                   help=f"解析进程的递归深度上限 / recursion limit of the parser process (default {d.recursion})")
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    """Limits from the options :func:`add_limit_options` adds (an option a caller lacks keeps its default)."""
+    d = Limits()
+
+    def opt(name: str, default: float) -> Any:
+        value = getattr(args, name, None)
+        return default if value is None else value
+
+    return Limits(
+        timeout=float(opt("timeout", d.timeout)),
+        memory=int(opt("max_memory", d.memory // MiB)) * MiB,
+        recursion=max(100, int(opt("max_depth", d.recursion))),
+        max_stream=int(opt("max_stream", d.max_stream // MiB)) * MiB,
+        max_pages=int(opt("max_pages", d.max_pages)),
+        max_page_objects=int(opt("max_page_objects", d.max_page_objects)),
+    )
+
+
+# ---- shared by check, baseline, explain, config ------------------------------------------------
+
+
+def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    def opt(name: str) -> Any:
+        return getattr(args, name, None)
+
+    return {
+        "select": split_prefixes(opt("select")),
+        "ignore": split_prefixes(opt("ignore")),
+        "rules": opt("rules"),
+        "default-rules": False if opt("no_default_rules") else None,
+        "profile": opt("profile"),
+        "fail-on": opt("fail_on"),
+        "disable-plugins": opt("disable_plugins"),
+        "baseline": opt("baseline"),
+        "log": opt("log"),
+        "cache": False if opt("no_cache") else None,
+        "cache-dir": opt("cache_dir"),
+        "jobs": opt("jobs"),
+        "timeout": opt("timeout"),
+        "max-memory": opt("max_memory"),
+        "max-stream": opt("max_stream"),
+        "max-pages": opt("max_pages"),
+        "max-page-objects": opt("max_page_objects"),
+        "max-depth": opt("max_depth"),
+    }
+
+
+def effective_config(args: argparse.Namespace) -> Config:
+    config = load_config(getattr(args, "config", None), isolated=bool(getattr(args, "isolated", False)))
+    config = apply_cli(config, cli_overrides(args))
+    if config.jobs < 0:
+        raise ConfigError("jobs 不能为负数", "jobs must not be negative")
+    return config
+
+
+def print_dsl_error(exc: DslError) -> None:
+    for d in exc.diagnostics:
+        print(d.format(), file=sys.stderr)
+
+
+def warn_unused(config: Config, packs: list[RulePack]) -> None:
+    for entry in config.unused_prefixes(r.id for p in packs for r in p.rules):
+        print(f"警告 / warning: 配置 {entry} 不匹配任何规则 / matches no rule", file=sys.stderr)
+
+
+PARSER_PROFILES = ("hubei", "shanghai", "jiangsu")  # the templates the PDF parser recognises (model.Metadata)
+
+
+def known_profiles(session: Session, packs: list[RulePack]) -> set[str]:
+    """Template profiles the parser detects, the catalogue numbers tables for, or some rule is restricted to."""
+    found = set(PARSER_PROFILES) | {p for spec in session.catalogue.specs for p in spec.numbers}
+    return found | {p for pack in packs for r in pack.rules for p in r.profiles}
+
+
+@dataclass
+class Setup:
+    session: Session
+    packs: list[RulePack]
+    cache: Cache | None = None
+
+    @property
+    def config(self) -> Config:
+        return self.session.config
+
+
+def setup(args: argparse.Namespace) -> Setup | int:
+    """Configuration, the session (plugins) and rule packs, or the exit code of what went wrong (message printed)."""
+    try:
+        config = effective_config(args)
+    except ConfigError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    session = Session.build(config)  # a plugin that cannot be loaded stops the command (cli.main: one line, exit 2)
+    cache = Cache(config.effective_cache_dir()) if config.cache else None
+    try:
+        if cache is not None:
+            packs = session.load_packs(parse=cache.rule_file_parser(code_version(session.plugin_versions())))
+        else:
+            packs = session.load_packs()
+    except DslError as exc:
+        print_dsl_error(exc)
+        return EXIT_NOT_CHECKED
+    profiles = known_profiles(session, packs)
+    if config.profile != "auto" and config.profile not in profiles:
+        known = ", ".join(["auto", *sorted(profiles)])
+        print(f"配置错误 / configuration error: 未知的模板 profile {config.profile!r}（可用：{known}） / "
+              f"unknown profile {config.profile!r} (known: {known})", file=sys.stderr)
+        return EXIT_USAGE
+    return Setup(session, packs, cache)
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on stderr, only on a terminal and never in CI (yields it, or None)."""
+    if not enabled or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    # refreshed from this thread only: no background thread while workers are forked
+    progress = Progress(
+        TextColumn("检查 / checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=Console(stderr=True), transient=True, auto_refresh=False,
+    )
+    with progress:
+        yield progress
+
+
+@contextlib.contextmanager
+def open_output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+    except OSError as exc:
+        raise ConfigError(f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}") from None
+
+
+def execute(args: argparse.Namespace, s: Setup, baseline: Baseline | None = None, log: Any = None) -> RunResult:
+    """The run itself, with the progress bar and the streaming compliance log.
+
+    The log gets its ``run`` record at the start, each document's records as soon as it and
+    the ones before it are done, and the ``end`` record last (also, marked ``interrupted``, on Ctrl-C).
+    """
+    cache = s.cache
+    started: list[RunResult] = []
+    logged: list[FileResult] = []
+
+    with progress_bar(not getattr(args, "no_progress", False)) as progress:
+        task: Any = None
+
+        def on_start(run: RunResult, files: int) -> None:
+            nonlocal task
+            started.append(run)
+            if log is not None:
+                log.start(run, files)
+            if progress is not None:
+                task = progress.add_task("", total=files)
+                progress.refresh()
+
+        def on_file(fr: FileResult) -> None:
+            logged.append(fr)
+            if log is not None:
+                log.file(started[0], fr)
+
+        def on_progress(fr: FileResult) -> None:
+            if progress is not None:
+                progress.update(task, advance=1, description=fr.path.name)
+                progress.refresh()
+
+        try:
+            result = run_check(
+                args.files, s.packs, s.session, cache=cache, baseline=baseline,
+                on_start=on_start, on_file=on_file, on_progress=on_progress,
+            )
+        except KeyboardInterrupt:
+            if log is not None and started:
+                partial = started[0]
+                partial.files, partial.ended = logged, utc_now()
+                log.finish(partial, interrupted=True)
+            raise
+    if log is not None:
+        log.finish(result)
+    return result
+
+
