@@ -11,7 +11,7 @@ Groups:
 - helpers a parser plugin needs to build the same model as the built-in PDF parser (table builder, text
   normalisation, amounts and codes, schema validation) and :class:`InputError` for a file it cannot read;
 - the rule language's values and the decorator for functions (:func:`rule_function`, :func:`collect_functions`,
-  :class:`Context`, :class:`Quantity`, :class:`Skip`, :class:`RuleBug`);
+  :class:`Context`, :class:`Quantity`, :class:`Skip`, :class:`Missing`, :class:`RuleBug`);
 - what evaluation produces (:class:`Finding`, :class:`Outcome`, :class:`EvaluationResult`, :class:`RuleMeta`)
   and what reporters read (:class:`RunResult`, :class:`FileResult`);
 - the hook marker :data:`hookimpl` and the ``Protocol`` types of the typed hookspecs (:class:`Reporter`,
@@ -70,7 +70,7 @@ from linter.dsl.fragments import apply_patches, load_document
 from linter.dsl.registration import collect_functions, rule_function
 from linter.dsl.runtime import Context, as_text
 from linter.dsl.testing import run_pack_tests
-from linter.dsl.values import Quantity, RuleBug, Skip
+from linter.dsl.values import Missing, Quantity, RuleBug, Skip
 from linter.parse.table_builder import Caption, SlotGrid, build_table, is_blank_total, is_lanci_row, origin_texts
 from linter.parse.validation import schema_errors
 from linter.session import PluginLoadError, Session
@@ -95,6 +95,7 @@ __all__ = [
     "Limits",
     "Location",
     "Metadata",
+    "Missing",
     "Note",
     "Operand",
     "Outcome",

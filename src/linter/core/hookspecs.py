@@ -27,7 +27,7 @@ Hooks, in the order a ``fiscal-lint check`` run meets them:
 - ``fiscal_lint_table_catalogue``: all results, concatenated; before parsing (and by ``rules check``);
 - ``fiscal_lint_parse_document``: the first non-None result; once per input file;
 - ``fiscal_lint_postprocess_document``: no result (changes the document in place); once per document;
-- ``fiscal_lint_dsl_functions``: all results, merged; once per process, on first rule use;
+- ``fiscal_lint_dsl_functions``: all results, merged; once per session (when a command starts);
 - ``fiscal_lint_evaluate``: all results, merged (findings, outcomes, errors); once per document;
 - ``fiscal_lint_reporters``: all results, merged by name; once per run, to find the output format.
 
@@ -233,8 +233,9 @@ def fiscal_lint_rule_packs() -> list[Path]:
 def fiscal_lint_dsl_functions() -> dict[str, DslFunction]:
     """Functions the rule language may call, by name.
 
-    **When:** once per process, the first time a rule is checked or evaluated; also once at
-    start-up, when the plugin manager checks that no two plugins define the same name.
+    **When:** once per session (:class:`linter.api.Session`), when a command starts: the table is handed to the
+    rule checker and the evaluator; also once when the plugin manager checks that no two plugins define the
+    same name.
 
     **Results:** all collected and merged into one table with the built-ins (``linter.dsl.plugin``).
     A name defined twice, or the reserved name ``exists``, stops fiscal-lint at start-up.
