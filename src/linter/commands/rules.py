@@ -16,7 +16,6 @@ from typing import Any
 from linter.dsl import DslError, check_paths, default_pack_paths
 from linter.dsl.diagnostics import make
 from linter.dsl.pack import CASE_SUFFIXES
-from linter.dsl.testing import pack_root_of, run_pack_tests
 from linter.session import Session
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_RULES = 0, 1, 2
@@ -72,6 +71,8 @@ def _test_targets(paths: list[Path]) -> tuple[list[Path], dict[Path, list[Path]]
     only: dict[Path, list[Path]] = {}
     for path in paths:
         if path.suffix in CASE_SUFFIXES and path.is_file():
+            from linter.dsl.testing import pack_root_of  # PyYAML: only when testing rules
+
             root = pack_root_of(path)
             if root is None:
                 raise DslError(
@@ -99,6 +100,8 @@ def cmd_test(args: argparse.Namespace) -> int:
     for pack in packs:
         files = only.get(Path(pack.path).resolve()) if pack.path.is_dir() else None
         # one case file is a sample of the pack: coverage is a property of all of its cases
+        from linter.dsl.testing import run_pack_tests  # PyYAML: only when testing rules
+
         report = run_pack_tests(pack, require_coverage=not args.no_coverage and files is None, files=files,
                                 functions=session.functions)
         if not report.files:
