@@ -18,12 +18,13 @@ from lint_reports import BAD_TOTAL, write_report
 from support import REPO, session_for
 
 from linter.core.limits import Limits
+from linter.core.results import RunResult
 from linter.plugins.reporters import fiscal_lint_reporters
 from linter.reporters.github import annotation, escape_data, escape_property, github_lines
 from linter.reporters.jsonfmt import run_dict
 from linter.reporters.jsonl import ComplianceLog
 from linter.reporters.sarif import sarif_log
-from linter.run.check import RunResult, run_check
+from linter.run.check import run_check
 
 FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github")
 

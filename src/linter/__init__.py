@@ -2,7 +2,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from linter.core.hookspecs import hookimpl
+from linter.core.markers import hookimpl
 
 try:
     __version__ = version("fiscal-lint")

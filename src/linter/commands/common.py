@@ -166,15 +166,6 @@ def warn_unused(config: Config, packs: list[RulePack]) -> None:
         print(f"警告 / warning: 配置 {entry} 不匹配任何规则 / matches no rule", file=sys.stderr)
 
 
-PARSER_PROFILES = ("hubei", "shanghai", "jiangsu")  # the templates the PDF parser recognises (model.Metadata)
-
-
-def known_profiles(session: Session, packs: list[RulePack]) -> set[str]:
-    """Template profiles the parser detects, the catalogue numbers tables for, or some rule is restricted to."""
-    found = set(PARSER_PROFILES) | {p for spec in session.catalogue.specs for p in spec.numbers}
-    return found | {p for pack in packs for r in pack.rules for p in r.profiles}
-
-
 @dataclass
 class Setup:
     session: Session
@@ -203,7 +194,7 @@ def setup(args: argparse.Namespace) -> Setup | int:
     except DslError as exc:
         print_dsl_error(exc)
         return EXIT_NOT_CHECKED
-    profiles = known_profiles(session, packs)
+    profiles = session.known_profiles(packs)
     if config.profile != "auto" and config.profile not in profiles:
         known = ", ".join(["auto", *sorted(profiles)])
         print(f"配置错误 / configuration error: 未知的模板 profile {config.profile!r}（可用：{known}） / "

@@ -19,6 +19,7 @@ from linter.commands.common import EXIT_USAGE, add_rule_options, setup
 from linter.core.findings import Finding
 from linter.dsl import RulePack
 from linter.dsl import nodes as n
+from linter.dsl.function_table import FunctionTable
 
 CATEGORY_ZH = {
     "identity": "表内勾稽",
@@ -88,7 +89,7 @@ def _describe_patch(patch: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def example_from_tests(pack: RulePack, rule: n.Rule, functions: Any = None) -> dict[str, Any] | None:
+def example_from_tests(pack: RulePack, rule: n.Rule, functions: FunctionTable | None = None) -> dict[str, Any] | None:
     """The first test case of the pack in which the rule fires at its own severity, evaluated now."""
     from linter.dsl.evaluator import evaluate_rules
     from linter.dsl.fragments import FragmentError
@@ -123,7 +124,7 @@ def example_from_tests(pack: RulePack, rule: n.Rule, functions: Any = None) -> d
     return None
 
 
-def explanation(pack: RulePack, rule: n.Rule, functions: Any = None) -> dict[str, Any]:
+def explanation(pack: RulePack, rule: n.Rule, functions: FunctionTable | None = None) -> dict[str, Any]:
     asserts = [s for s in rule.body if isinstance(s, n.Assert)]
     return {
         "id": rule.id,

@@ -45,17 +45,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-import pluggy
-
 from linter.core.catalogue import TableSpec
 from linter.core.findings import EvaluationResult, RuleMeta
+from linter.core.markers import PROJECT, hookimpl, hookspec
 from linter.core.model import Document
 from linter.core.results import RunResult
 
-PROJECT = "fiscal_lint"
-
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
+__all__ = ["PROJECT", "DslFunction", "Reporter", "ReporterFactory", "RuleDefinition", "hookimpl", "hookspec"]
 
 
 class RuleDefinition(Protocol):

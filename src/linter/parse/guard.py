@@ -27,6 +27,7 @@ import pluggy
 from linter.core.errors import InputError
 from linter.core.limits import Limits, MiB
 from linter.core.model import Document
+from linter.parse import documents
 
 J = TypeVar("J")
 
@@ -45,16 +46,12 @@ def apply_limits(limits: Limits) -> None:
 
 
 def parse_limited(path: Path, limits: Limits, pm: pluggy.PluginManager) -> Document:
-    """In a worker: parse under ``limits``; whatever goes wrong becomes an :class:`InputError`."""
-    apply_limits(limits)
+    """In a worker of :func:`run_guarded` (which has applied ``limits``): parse, and turn a parser failure
+    into an :class:`InputError` that names it as such (memory exhaustion is the runner's to report)."""
     try:
-        from linter.parse.documents import parse_file
-
-        return parse_file(path, pm, {"limits": limits})
-    except InputError:
+        return documents.parse_file(path, pm, {"limits": limits})
+    except (InputError, MemoryError):
         raise
-    except MemoryError:
-        raise memory_error(limits) from None
     except RecursionError:
         raise InputError(*TOO_DEEP) from None
     except Exception as exc:  # noqa: BLE001 - a parser bug must not take the batch down
@@ -94,9 +91,7 @@ def _worker_main(conn: Connection, work: Callable[[Any], Any], job: Any, limits:
     except MemoryError:
         err = memory_error(limits)
         conn.send(("input_error", (err.reason, err.zh, err.en)))
-    except RecursionError:
-        conn.send(("input_error", TOO_DEEP))
-    except Exception as exc:  # noqa: BLE001 - a bug must cost one file, not the batch
+    except Exception as exc:  # noqa: BLE001 - a bug (in a rule's evaluation too) must cost one file, not the batch
         conn.send(("input_error", ("internal_error", f"内部错误：{type(exc).__name__}", f"internal error: {exc!r}")))
     finally:
         conn.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from linter.core.catalogue import STANDARD_TABLES, TableSpec
-from linter.core.hookspecs import hookimpl
+from linter.core.markers import hookimpl
 
 
 @hookimpl

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from linter.core.hookspecs import hookimpl
+from linter.core.markers import hookimpl
 
 
 @hookimpl

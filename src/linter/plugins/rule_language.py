@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from linter.core.findings import EvaluationResult
-from linter.core.hookspecs import hookimpl
+from linter.core.markers import hookimpl
 from linter.core.model import Document
 from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.functions import FUNCTIONS

@@ -31,10 +31,6 @@ from linter.core.findings import EvaluationResult, PackInfo
 from linter.core.limits import Limits
 from linter.core.model import Document
 from linter.core.results import (
-    EXIT_FINDINGS,
-    EXIT_NOT_CHECKED,
-    EXIT_OK,
-    FAIL_LEVELS,
     DocInfo,
     FileResult,
     RunResult,
@@ -46,11 +42,6 @@ from linter.parse.documents import read_input
 from linter.parse.guard import parse_limited, run_guarded
 from linter.run.cache import Cache, code_version, digest
 from linter.session import Session
-
-__all__ = [
-    "EXIT_FINDINGS", "EXIT_NOT_CHECKED", "EXIT_OK", "FAIL_LEVELS", "DocInfo", "FileResult", "RunResult",
-    "expand_inputs", "pack_digest", "pack_info", "resolve_jobs", "run_check", "utc_now",
-]
 
 
 def pack_digest(pack: RulePack) -> str:
@@ -132,7 +123,7 @@ def _work(plan: _Plan, job: _Job, in_worker: bool) -> tuple[DocInfo, EvaluationR
         if in_worker:
             document = parse_limited(job.path, plan.limits, plan.session.pm)
         else:  # no worker: the parser still enforces the limits it can check itself (streams, pages, objects)
-            document = plan.session.parse(job.path, {"limits": plan.limits})
+            document = plan.session.parse(job.path)
         if plan.cache is not None and job.model_key:
             plan.cache.put_model(job.model_key, document)
     info, result = _evaluate(plan, job, document)

@@ -27,12 +27,13 @@ from linter.core.findings import EvaluationResult
 from linter.core.hookspecs import ReporterFactory, RuleDefinition
 from linter.core.model import Document
 from linter.dsl import RulePack, load_packs
-from linter.dsl.function_table import FunctionConflict, merge_tables
 from linter.dsl.parser import parse_file as parse_rule_file
 from linter.parse.documents import catalogue_of, parse_file, supported_formats
 from linter.session.plugin_manager import PluginLoadError, PluginManager, make_manager
 
 __all__ = ["PluginLoadError", "PluginManager", "Session"]
+
+PARSER_PROFILES = ("hubei", "shanghai", "jiangsu")  # the templates the PDF parser recognises (model.Metadata)
 
 
 @dataclass
@@ -60,14 +61,10 @@ class Session:
         """
         config = config or Config()
         pm = make_manager(tuple(config.disable_plugins) + tuple(disabled), plugins, entry_points)
-        try:
-            functions = merge_tables(reversed(pm.hook.fiscal_lint_dsl_functions()))
-        except FunctionConflict as exc:
-            raise PluginLoadError(None, "fiscal_lint_dsl_functions", str(exc), str(exc)) from None
         reporters: dict[str, ReporterFactory] = {}
         for table in reversed(pm.hook.fiscal_lint_reporters()):  # registration order: later plugins override
             reporters.update(table)
-        return cls(config, pm, catalogue_of(pm), functions, reporters, supported_formats(pm))
+        return cls(config, pm, catalogue_of(pm), pm.dsl_functions, reporters, supported_formats(pm))
 
     # -- what the plugins provide -----------------------------------------------------------------
 
@@ -93,6 +90,11 @@ class Session:
         if paths is None:
             paths = self.rule_pack_paths(self.config.default_rules)
         return load_packs(paths, parse, functions=self.functions, tables=self.table_keys)
+
+    def known_profiles(self, packs: Sequence[RulePack]) -> set[str]:
+        """Template profiles the parser detects, the catalogue numbers tables for, or some rule is restricted to."""
+        found = set(PARSER_PROFILES) | {p for spec in self.catalogue.specs for p in spec.numbers}
+        return found | {p for pack in packs for r in pack.rules for p in r.profiles}
 
     def plugin_versions(self) -> list[tuple[str, str | None]]:
         """(name, version) of every registered plugin, sorted: part of cache keys and of the log."""

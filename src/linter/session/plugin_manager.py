@@ -30,7 +30,7 @@ from typing import Any
 import pluggy
 
 from linter.core import hookspecs
-from linter.dsl.function_table import SPECIAL_FORMS  # names the rule language evaluates itself
+from linter.dsl.function_table import SPECIAL_FORMS, builtin_functions  # SPECIAL_FORMS: evaluated by the language
 
 # Built-in plugins, registered like any third-party one. Order matters only for
 # first-result hooks: later registrations are called first by pluggy.
@@ -42,6 +42,8 @@ BUILTINS = {
     "linter.dsl.plugin": "linter.plugins.rule_language",
     "linter.reporters.plugin": "linter.plugins.reporters",
 }
+
+RULE_LANGUAGE = "linter.dsl.plugin"  # the owner named when a plugin redefines one of the language's functions
 
 DISABLE_ENV = "FISCAL_LINT_DISABLE_PLUGINS"
 
@@ -90,6 +92,7 @@ class PluginManager(pluggy.PluginManager):
         super().__init__(hookspecs.PROJECT)
         self.sources: dict[str, PluginSource] = {}
         self.disabled: dict[str, PluginSource | None] = {}  # name → what it would have been, if known
+        self.dsl_functions: dict[str, Any] = {}  # the rule-function table, built at start-up
 
 
 def disabled_from_env() -> set[str]:
@@ -246,9 +249,10 @@ def _check_pending(pm: PluginManager) -> None:
 
 
 def _check_dsl_functions(pm: PluginManager) -> None:
-    """Two plugins must not define the same rule-language function: say which two, at start-up."""
-
-    owners: dict[str, tuple[str, Any]] = {}
+    """Build the rule-function table into ``pm.dsl_functions``: the language's own functions, then every
+    plugin's. Two plugins must not define the same name (nor a plugin one of the language's): say which two,
+    at start-up."""
+    owners: dict[str, tuple[str, Any]] = {name: (RULE_LANGUAGE, fn) for name, fn in builtin_functions().items()}
     for impl in reversed(pm.hook.fiscal_lint_dsl_functions.get_hookimpls()):  # registration order
         table = impl.function()
         if not isinstance(table, dict):
@@ -278,3 +282,4 @@ def _check_dsl_functions(pm: PluginManager) -> None:
                     "fiscal_lint_dsl_functions",
                 )
             owners.setdefault(fname, (impl.plugin_name, fn))
+    pm.dsl_functions = {name: fn for name, (_, fn) in owners.items()}
