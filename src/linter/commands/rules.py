@@ -4,6 +4,8 @@ fiscal-lint rules check PATH...   exit 0 when clean, 2 on syntax or semantic err
 fiscal-lint rules test PATH...    exit 0 when every case passes, 1 otherwise (2 if the rules or a case file are malformed);
                                   PATH: a pack folder, a .rules file, or case files (*.yaml) to run alone
 fiscal-lint rules list            id, severity and title of every rule of the default pack
+fiscal-lint rules list --kind 预算 only the rules for that kind of document (决算/预算/绩效); a rule without
+                                  `kinds` applies to every kind and is listed too; an unknown kind exits 2
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ def register(subparsers: Any) -> None:
 
     ls = sub.add_parser("list", help="列出默认规则包的规则 / list the rules of the default pack")
     ls.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="规则包（默认：内置规则包）")
+    ls.add_argument(
+        "--kind",
+        metavar="KIND",
+        help="只列出适用于该文档类型的规则（决算/预算/绩效；未写 kinds 的规则适用于所有类型）"
+        " / only the rules for this kind of document (rules without kinds apply to every kind)",
+    )
     ls.set_defaults(func=cmd_list)
 
 
@@ -102,8 +110,9 @@ def cmd_test(args: argparse.Namespace) -> int:
         # one case file is a sample of the pack: coverage is a property of all of its cases
         from linter.dsl.testing import run_pack_tests  # PyYAML: only when testing rules
 
-        report = run_pack_tests(pack, require_coverage=not args.no_coverage and files is None, files=files,
-                                functions=session.functions)
+        report = run_pack_tests(
+            pack, require_coverage=not args.no_coverage and files is None, files=files, functions=session.functions
+        )
         if not report.files:
             print(f"{pack.path}: 没有测试文件 (*.yaml) / no test files", file=sys.stderr)
             ok = False
@@ -135,7 +144,21 @@ def _shown(file: Path, pack_path: Path) -> str:
     return file.name
 
 
+_KIND_ORDER = ("决算", "预算", "绩效")  # as the error message lists them
+
+
 def cmd_list(args: argparse.Namespace) -> int:
+    """The rules of the packs (default: the built-in ones); with ``--kind``, those for that kind of document."""
+    kind = getattr(args, "kind", None)
+    if kind is not None:
+        from linter.dsl.checker import KINDS  # the kinds a rule's `kinds` may name
+
+        if kind not in KINDS:
+            known = "/".join([k for k in _KIND_ORDER if k in KINDS] + sorted(set(KINDS) - set(_KIND_ORDER)))
+            print(
+                f"未知文档类型 {kind}（应为 {known}）/ unknown kind {kind!r} (expected one of {known})", file=sys.stderr
+            )
+            return EXIT_BAD_RULES
     try:
         packs = Session.build().load_packs(args.paths or default_pack_paths())
     except DslError as exc:
@@ -144,5 +167,6 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_BAD_RULES
     for pack in packs:
         for rule in pack.rules:
-            print(f"{rule.id}\t{rule.severity}\t{rule.title}")
+            if kind is None or not rule.kinds or kind in rule.kinds:  # no kinds: every kind
+                print(f"{rule.id}\t{rule.severity}\t{rule.title}")
     return EXIT_OK

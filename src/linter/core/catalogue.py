@@ -68,13 +68,18 @@ FINAL_ACCOUNTS: tuple[TableSpec, ...] = (
     ),
 )
 
+# Budget titles are listed without the kind word a report prints before them ("部门…", "预算单位…", "单位…"):
+# :meth:`Catalogue.match_title` strips it. National-template names (财办发〔2019〕77号: 部门收支总表 …) are aliases.
 BUDGET: tuple[TableSpec, ...] = (
-    TableSpec("budget_summary", "预算", "财务收支预算总表", ("财务收支预算总表", "收支预算总表", "部门财务收支预算总表")),
-    TableSpec("budget_income", "预算", "收入预算总表", ("收入预算总表", "部门收入预算总表", "收入预算表")),
-    TableSpec("budget_expenditure", "预算", "支出预算总表", ("支出预算总表", "部门支出预算总表", "支出预算表")),
+    TableSpec(
+        "budget_summary", "预算", "财务收支预算总表",
+        ("财务收支预算总表", "收支预算总表", "收支总表", "部门收支总表"),
+    ),
+    TableSpec("budget_income", "预算", "收入预算总表", ("收入预算总表", "收入预算表", "收入总表", "部门收入总表")),
+    TableSpec("budget_expenditure", "预算", "支出预算总表", ("支出预算总表", "支出预算表", "支出总表", "部门支出总表")),
     TableSpec(
         "budget_fiscal_grant_summary", "预算", "财政拨款收支预算总表",
-        ("财政拨款收支预算总表", "财政拨款收支总表", "部门财政拨款收支预算总表"),
+        ("财政拨款收支预算总表", "财政拨款收支总表"),
     ),
     TableSpec(
         "budget_fiscal_grant_expenditure", "预算", "财政拨款支出预算表（功能科目）",
@@ -96,6 +101,8 @@ BUDGET: tuple[TableSpec, ...] = (
             "一般公共预算基本支出预算表",
             "一般公共预算基本支出经济分类预算表",
             "一般公共预算基本支出预算表经济科目",
+            "一般公共预算基本支出明细表",
+            "一般公共预算基本支出明细表按经济分类",
         ),
     ),
     TableSpec(
@@ -120,6 +127,7 @@ BUDGET: tuple[TableSpec, ...] = (
             "三公经费支出预算表",
             "财政拨款三公经费预算表",
             "三公经费、会议费、培训费支出预算表",  # Jiangsu: the 三公 table with 会议费 and 培训费 added
+            "一般公共预算三公经费、会议费、培训费支出预算表",
         ),
     ),
     TableSpec(
@@ -127,6 +135,14 @@ BUDGET: tuple[TableSpec, ...] = (
         ("一般公共预算机关运行经费支出预算表", "机关运行经费支出预算表"),
     ),
     TableSpec("budget_procurement", "预算", "政府采购预算表", ("政府采购预算表", "政府采购支出预算表")),
+    TableSpec(
+        "budget_project_expenditure", "预算", "一般公共预算项目支出表",
+        ("一般公共预算项目支出表", "一般公共预算项目支出预算表", "项目支出表", "项目支出预算表"),
+    ),
+    TableSpec(
+        "budget_project_performance", "预算", "项目支出绩效目标表",
+        ("项目支出绩效目标表", "财政项目支出绩效目标填报表", "项目支出绩效目标填报表", "项目支出绩效目标申报表"),
+    ),
 )
 
 PERFORMANCE: tuple[TableSpec, ...] = (
@@ -138,6 +154,24 @@ PERFORMANCE: tuple[TableSpec, ...] = (
 STANDARD_TABLES: tuple[TableSpec, ...] = FINAL_ACCOUNTS + BUDGET + PERFORMANCE
 
 _SEMANTIC_PREFIX = re.compile(r"经费|费|支出|收入|预算|拨款|基金|资本|机关运行|三公|、")
+# The kind of report a title may start with, or its prefix may end with: "部门收支总表", "预算单位收入预算总表",
+# "单位“三公”经费…", "XX局部门…". It names the reporting unit, not the table.
+_KIND_WORD = re.compile(r"^(?:预算单位|部门|单位)")
+_KIND_SUFFIX = re.compile(r"(?:预算单位|部门|单位)$")
+
+
+def strip_kind(title: str) -> str:
+    """A normalised title without the kind word it starts with (``预算单位收入预算总表`` → ``收入预算总表``)."""
+    return _KIND_WORD.sub("", title, count=1)
+
+
+def _kind_compatible(spec: TableSpec, title: str) -> bool:
+    """A 决算 title never names a budget table, nor a budget title a 决算 table."""
+    if spec.kind == "预算":
+        return "决算" not in title
+    if spec.kind == "决算":
+        return "决算" in title
+    return True
 
 
 class Catalogue:
@@ -146,25 +180,40 @@ class Catalogue:
     def __init__(self, specs: list[TableSpec] | tuple[TableSpec, ...] = STANDARD_TABLES):
         self.specs: list[TableSpec] = list(specs)
         self.by_key = {s.key: s for s in self.specs}
-        self._by_title = {normalise_title(t): s for s in self.specs for t in s.titles}
+        self._by_title: dict[str, TableSpec] = {}
+        for s in self.specs:
+            for t in s.titles:
+                known = normalise_title(t)
+                self._by_title.setdefault(known, s)
+                if s.kind == "预算":  # "部门收支总表" is also known as "收支总表"
+                    bare = strip_kind(known)
+                    if bare and bare != known:
+                        self._by_title.setdefault(bare, s)
 
     def keys(self) -> list[str]:
         return [s.key for s in self.specs]
 
     def match_title(self, title: str) -> TableSpec | None:
-        """Exact match of the normalised title, else the longest known title it ends with."""
+        """Exact match of the normalised title (with or without a leading kind word), else the longest known
+        title it ends with after a prefix that names the unit or the report, not money or a purpose."""
         t = normalise_title(title)
         if not t:
             return None
-        if t in self._by_title:
-            return self._by_title[t]
-        # A known title after a prefix naming the unit or the report ("部门", "XX局决算表") is the same
-        # table; a prefix that names money or a purpose ("三公经费、会议费、培训费支出预算表") is another.
+        for candidate in (t, strip_kind(t)):
+            spec = self._by_title.get(candidate)
+            if spec is not None and _kind_compatible(spec, t):
+                return spec
+        # A known title after a prefix naming the unit or the report ("部门", "XX局决算表", "XX院预算单位") is the
+        # same table; a prefix that names money or a purpose ("三公经费、会议费、培训费支出预算表") is another.
         best = None
         for known, spec in self._by_title.items():
-            if t.endswith(known) and not _SEMANTIC_PREFIX.search(t[: -len(known)]):
-                if best is None or len(known) > len(best[0]):
-                    best = (known, spec)
+            if not t.endswith(known) or not _kind_compatible(spec, t):
+                continue
+            prefix = t[: -len(known)]
+            if _SEMANTIC_PREFIX.search(_KIND_SUFFIX.sub("", prefix)):
+                continue
+            if best is None or len(known) > len(best[0]):
+                best = (known, spec)
         return best[1] if best else None
 
     def match_number(self, number: str, profile: str | None) -> TableSpec | None:

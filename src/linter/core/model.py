@@ -28,6 +28,7 @@ class Metadata:
     title: str | None = None
     publication_date: str | None = None  # ISO date when it could be read
     currency_unit: str | None = None  # the unit most tables use: "万元" | "元"
+    level: str | None = None  # "部门" | "单位": a 部门预算/部门决算 or a 单位预算/单位决算, as the document says
 
 
 @dataclass
@@ -114,6 +115,8 @@ class Row:
     level: str | None  # "类" | "款" | "项" from the code length; "合计" for total rows
     page: int
     cells: list[Cell] = field(default_factory=list)  # the lane's columns, in order
+    code_text: str | None = None  # the code cells as printed when they do not read as ``code`` ("7 11 02")
+    code_repaired: bool = False  # ``code`` rebuilt from the neighbouring rows; the printed text is ``code_text``
 
 
 @dataclass

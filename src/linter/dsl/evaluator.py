@@ -18,6 +18,7 @@ from linter.core.model import Document
 from linter.core.text import split_number
 from linter.dsl import nodes as n
 from linter.dsl.function_table import FunctionTable, builtin_functions
+from linter.dsl.functions.table_functions import row_name
 from linter.dsl.runtime import (
     INSTANCE_LIMIT,
     Context,
@@ -70,6 +71,8 @@ def get_attr(value: Any, name: str) -> Any:
         fields: dict[str, Any] = {"code": r.code, "label": r.label, "line": r.line_no, "level": r.level}
         if name in fields:
             return fields[name] or ""
+        if name == "name":  # the 科目名称: the label, or the text of the row's name column (code tables)
+            return row_name(value)
         if name == "lane":
             lane = next((ln for ln in value.table.lanes if ln.index == r.lane), None)
             return lane.name if lane and lane.name else str(r.lane)

@@ -278,6 +278,13 @@ def _patch_cell(doc: Document, p: dict[str, Any]) -> None:
     if cell is None:
         raise FragmentError(f"patch: row {sel!r} has no cell in column {p['column']!r}")
     cell.text = str(p["text"])
+    if cols[0].role == "label":  # the row's label and code are what their cells print, as the parser reads them
+        row.label = cell.text.strip() or None
+        return
+    if cols[0].role == "code":
+        row.code = cell.text.strip() or None
+        row.level = code_level(row.code) if row.code else row.level
+        return
     value = parse_amount(cell.text)
     cell.value = str(value) if value is not None else None
 

@@ -30,9 +30,25 @@ class RulePack:
         return [r for f in self.files for r in f.rules]
 
 
+PACK_FILE = "pack.rules"  # a folder holding its own pack.rules is a pack of its own, even inside another
+
+
+def nested_packs(root: Path) -> list[Path]:
+    """The folders below ``root`` that are packs of their own (they hold a ``pack.rules``)."""
+    return sorted(p.parent for p in root.rglob(PACK_FILE) if p.is_file() and p.parent != root)
+
+
+def _own(root: Path, keep: Callable[[Path], bool]) -> list[Path]:
+    """The files of the pack at ``root`` that ``keep`` accepts, without those of nested packs."""
+    nested = nested_packs(root)
+    return sorted(
+        p for p in root.rglob("*") if keep(p) and not any(p.is_relative_to(n) for n in nested)
+    )
+
+
 def _rule_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.rglob(f"*{RULE_SUFFIX}") if p.is_file())
+        return _own(path, lambda p: p.is_file() and p.suffix == RULE_SUFFIX)
     return [path]
 
 
@@ -45,7 +61,7 @@ def find_test_files(path: Path) -> list[Path]:
     ``x.rules`` file, ``x.tests.yaml`` beside it and the files below ``tests/x/``."""
     path = Path(path)
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if _is_case_file(p))
+        return _own(path, _is_case_file)
     stem = path.name.removesuffix(RULE_SUFFIX)
     found = [path.with_name(stem + ".tests" + s) for s in CASE_SUFFIXES]
     files = [p for p in found if p.is_file()]
@@ -62,8 +78,9 @@ def _parse_all(
     parsed: list[tuple[Path, list[n.RuleFile]]] = []
     diags: list[Diagnostic] = []
     seen: set[Path] = set()
-    for root in paths:
-        root = Path(root)
+    # a pack folder brings the packs nested in it: ``rules/`` is the 决算 pack and ``rules/yusuan/`` the 预算 pack
+    roots = [r for p in paths for r in ([Path(p), *nested_packs(Path(p))] if Path(p).is_dir() else [Path(p)])]
+    for root in roots:
         if root.resolve() in seen:  # the same pack named twice (e.g. by a hook and by the caller) loads once
             continue
         seen.add(root.resolve())
@@ -124,10 +141,11 @@ def load_packs(
 
 
 def default_pack_paths() -> list[Path]:
-    """The default pack: ``linter/_data/rules`` in an installed wheel, ``rules/`` in a source checkout."""
+    """The default packs: ``linter/_data/rules`` in an installed wheel, ``rules/`` in a source checkout
+    (the 决算 pack; the 预算 pack ``rules/yusuan/`` nested in it loads with it)."""
     import linter
 
-    installed = Path(linter.__file__).parent / "_data" / "rules"
-    if installed.exists():
-        return [installed]
-    return [Path(linter.__file__).resolve().parents[2] / "rules"]
+    root = Path(linter.__file__).parent / "_data" / "rules"
+    if not root.exists():
+        root = Path(linter.__file__).resolve().parents[2] / "rules"
+    return [root]

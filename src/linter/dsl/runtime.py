@@ -28,6 +28,7 @@ from linter.dsl.values import (
     Verdict,
     describe,
     fmt_decimal,
+    same_unit,
 )
 
 STEP_LIMIT = 2_000_000  # operations per rule (all instances together)
@@ -190,7 +191,8 @@ def compare(op: str, left: Any, right: Any, ctx: Context) -> Verdict:
         return _member(op, left, right)
     if _is_text(left) or _is_text(right):
         return _compare_text(op, left, right)
-    a, b = as_quantity(left, ctx), as_quantity(right, ctx)
+    # 元 and 万元 figures are compared after conversion (a Shanghai 预算 prints its tables in 元, its prose in 万元)
+    a, b, _ = same_unit(as_quantity(left, ctx), as_quantity(right, ctx))
     if op in _MIRROR:  # a > b is b < a: one code path for each direction
         return _numeric(_MIRROR[op], b, a, ctx.tolerance, swapped=True)
     return _numeric(op, a, b, ctx.tolerance, swapped=False)
@@ -231,7 +233,9 @@ def _numeric(op: str, a: Quantity, b: Quantity, tol: Tolerance, swapped: bool) -
     # computed 76.6399…% and "201.5" equals 201.50 without a 尾数差异 note (docs/domain-rules.md §2.0)
     places = [p for p in (_places(a), _places(b)) if p is not None]
     if places:
-        unit = Decimal(1).scaleb(-min(places))
+        # a computed quotient carries 28 places: beyond 12 "as printed" means nothing, and quantizing a
+        # large figure that finely would exceed the decimal context's precision
+        unit = Decimal(1).scaleb(-min(*places, 12))
         shown = a.value.quantize(unit, ROUND_HALF_UP) - b.value.quantize(unit, ROUND_HALF_UP)
     else:
         shown = diff

@@ -28,9 +28,15 @@ Keys of a case: ``name`` (required), ``document_file`` or ``document``, ``patch`
   to assert nothing of the kind.
 
 For every rule named in ``expect`` the findings must be exactly the ones expected (count per entry,
-default 1; ``severity``, ``kind`` and ``args`` narrow an entry). Rules in ``must_not_fire`` must have
-no finding at all. ``outcomes`` checks the rule's overall status (the worst of its instances). A rule
-error always fails the case. Case files are validated strictly: an unknown key, a rule id that is not
+default 1; ``severity``, ``kind`` and ``args`` narrow an entry; ``count: 0`` asserts no finding whatever
+the outcome). A rule in ``must_not_fire`` must have been applied and passed, and have no finding at all:
+its outcome must be ``pass``. A rule that was not applied (``not_applicable``, ``insufficient_data``, a
+rule error, or not run) did not fire because it did not look, so the case fails, naming the rule and its
+outcome; when that is what the case is about, say so with ``outcomes: {RULE: not_applicable}`` instead.
+A 尾数差异 (``kind: rounding``, info) leaves the outcome ``pass``: the rule counts as applied, and its
+rounding finding is still a finding (name it in ``expect`` with ``kind: rounding``). ``outcomes`` checks
+the rule's overall status (the worst of its instances: fail, insufficient_data, pass, not_applicable). A
+rule error always fails the case. Case files are validated strictly: an unknown key, a rule id that is not
 in the pack, a malformed value or a duplicate case name is reported with the file and the case
 (``CaseResult.invalid``; ``fiscal-lint rules test`` exits 2). With coverage on, every rule of the pack
 needs one case where it passes and one where it fires at its own severity.
@@ -309,6 +315,30 @@ def _matches(f: Finding, exp: dict[str, Any]) -> bool:
     return all(f.args.get(k) == str(v) for k, v in exp.get("args", {}).items())
 
 
+def _not_applied(rule_id: str, result: EvaluationResult, fired: bool) -> list[str]:
+    """Why "``rule_id`` did not fire" proves nothing here: the rule was not applied (empty = it was).
+
+    A must-not-fire assertion holds only when the rule's outcome (the worst over its instances) is
+    ``pass``: a rule that was not applicable, lacked data, broke or never ran did not fire because it
+    did not look. A 尾数差异 (``kind: rounding``, info) leaves the outcome ``pass``, as ``outcomes``
+    sees it: the rule was applied, and its rounding finding is reported as a firing of its own.
+    """
+    status = result.rule_status(rule_id)
+    if status == "pass" or (status == "fail" and fired):  # a failure with findings is reported by the caller
+        return []
+    reasons = sorted({o.reason for o in result.outcomes if o.rule_id == rule_id and o.reason})
+    why = f" {reasons}" if reasons else ""
+    if status == "fail":
+        return [
+            f"{rule_id} 结果为 fail 却没有发现，不能算作不触发 / {rule_id} failed without a finding: it did fail{why}"
+        ]
+    zh, en = (status, status) if status else ("未运行", "not run")
+    return [
+        f"{rule_id} 未被应用（结果：{zh}），不能算作不触发 / {rule_id} was not applied (outcome {en}): "
+        f"a must-not-fire case counts only when the rule ran{why}"
+    ]
+
+
 def check_case(case: dict[str, Any], result: EvaluationResult) -> list[str]:
     """What differs between a case's expectations and an evaluation result (empty = pass)."""
     problems = [f"规则出错 / rule error {e.rule_id}: {e.message}" for e in result.errors]
@@ -329,6 +359,7 @@ def check_case(case: dict[str, Any], result: EvaluationResult) -> list[str]:
         fired = [f for f in result.findings if f.rule_id == rule_id]
         for f in fired:
             problems.append(f"不应触发 / must not fire {rule_id} {f.severity}: {f.message}")
+        problems.extend(_not_applied(rule_id, result, fired=bool(fired)))
     for rule_id, status in case.get("outcomes", {}).items():
         status_got = result.rule_status(rule_id)
         if status_got != status:

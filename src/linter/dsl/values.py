@@ -100,11 +100,11 @@ class Quantity:
         return Quantity(value, lo, hi, unit, refs[:MAX_REFS], self.assumed or bool(other and other.assumed))
 
     def add(self, other: Quantity) -> Quantity:
-        a, b, unit = _same_unit(self, other)
+        a, b, unit = same_unit(self, other)
         return a._with(a.value + b.value, a.lo + b.lo, a.hi + b.hi, b, unit)
 
     def sub(self, other: Quantity) -> Quantity:
-        a, b, unit = _same_unit(self, other)
+        a, b, unit = same_unit(self, other)
         return a._with(a.value - b.value, a.lo - b.hi, a.hi - b.lo, b, unit)
 
     def neg(self) -> Quantity:
@@ -118,7 +118,7 @@ class Quantity:
         """Interval division (DQC ``division_intervals``): valid only when the divisor excludes 0."""
         if other.lo <= 0 <= other.hi:
             raise Missing(f"除数 {describe(other)} 为零或可能为零 / divisor {describe(other)} is (or may be) zero")
-        a, b, _ = _same_unit(self, other)
+        a, b, _ = same_unit(self, other)
         with localcontext() as ctx:
             ctx.prec = 34
             corners = [x / y for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
@@ -127,7 +127,7 @@ class Quantity:
         return a._with(value, min(corners), max(corners), b, unit)
 
 
-def _same_unit(a: Quantity, b: Quantity) -> tuple[Quantity, Quantity, str | None]:
+def same_unit(a: Quantity, b: Quantity) -> tuple[Quantity, Quantity, str | None]:
     """元 and 万元 figures meet in 万元; an untyped figure (a literal, a capture) takes the other's unit."""
     if a.unit == b.unit or a.unit is None or b.unit is None:
         return a, b, a.unit or b.unit

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from linter.dsl.functions import (
+    classification_functions,
     number_functions,
     prose_functions,
     structure_functions,
@@ -31,6 +32,7 @@ THEMES: tuple[ModuleType, ...] = (
     prose_functions,
     wording_functions,
     structure_functions,
+    classification_functions,
 )
 
 #: Name → function: every built-in rule-language function.

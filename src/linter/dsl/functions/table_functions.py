@@ -75,6 +75,14 @@ def _lane_index(t: Table, lane: Any) -> int:
     raise Missing(f"{describe(TableV(t))} 没有栏 {as_text(lane)} / no lane {as_text(lane)!r}")
 
 
+def row_name(rv: RowV) -> str:
+    """The 科目名称 of a row: its label, or on a code table the text of its lane's name column."""
+    if rv.row.label:
+        return rv.row.label
+    text_cols = {c.index for c in rv.table.columns if c.role == "text" and c.lane == rv.row.lane}
+    return next((c.text for c in rv.row.cells if c.column in text_cols and c.text), "")
+
+
 @rule_function()
 def rows(
     ctx: Context,
@@ -86,13 +94,15 @@ def rows(
     level: Any = None,
     lane: Any = None,
     label_matches: RegexV | None = None,
+    name: Any = None,
 ) -> list[RowV]:
     """Rows of a table (or of a row list) that match every filter given.
 
     ``code`` is the subject code (``code = "201"``), ``code_prefix`` its beginning; ``label`` ignores
     whitespace, punctuation and a leading "一、"; ``level`` is 类/款/项/合计 (or a list of them);
     ``lane`` is a lane name (收入/支出) or number; ``line`` is the 行次; ``label_matches`` is a
-    ``re"…"`` searched in the label. ``t.rows(level = ["合计", "类", "款"])``.
+    ``re"…"`` searched in the label; ``name`` is the 科目名称 compared as ``label`` is: the label, or on
+    a code table (编码 | 名称 | amounts) the text of the name column. ``t.rows(level = ["合计", "类", "款"])``.
     """
     if isinstance(source, list):
         candidates = [r for r in source if isinstance(r, RowV)]
@@ -102,6 +112,7 @@ def rows(
     ctx.tick(len(candidates))
     levels = {as_text(v) for v in as_list(level)} if level is not None else None
     want_label = normalise_label(as_text(label)) if label is not None else None
+    want_name = normalise_label(as_text(name)) if name is not None else None
     rx = compile_regex(label_matches.pattern) if label_matches is not None else None
     out: list[RowV] = []
     for rv in candidates:
@@ -111,6 +122,8 @@ def rows(
         if code_prefix is not None and not (r.code or "").startswith(as_text(code_prefix)):
             continue
         if want_label is not None and normalise_label(r.label) != want_label:
+            continue
+        if want_name is not None and normalise_label(row_name(rv)) != want_name:
             continue
         if line is not None and (r.line_no or "").strip() != as_text(line).strip():
             continue
@@ -135,18 +148,43 @@ def row(
     level: Any = None,
     lane: Any = None,
     label_matches: RegexV | None = None,
+    name: Any = None,
 ) -> RowV:
     """Exactly one row (filters as for ``rows``): none or several → insufficient_data.
 
     ``t.row(label = "公用经费合计")``; ``t.row()`` alone is the only row of a one-row table.
     """
-    filters = {"code": code, "code_prefix": code_prefix, "label": label, "line": line, "level": level, "lane": lane}
+    filters = {
+        "code": code, "code_prefix": code_prefix, "label": label, "line": line, "level": level, "lane": lane, "name": name
+    }
     found = rows(ctx, source, label_matches=label_matches, **filters)
     what = ", ".join(f"{k}={describe(v)}" for k, v in filters.items() if v is not None) or "（唯一一行）"
     if not found:
         raise Missing(f"没有找到行 {what} / no row matches {what}")
     if len(found) > 1:
         raise Missing(f"行 {what} 不唯一（{len(found)} 行）/ {len(found)} rows match {what}")
+    return found[0]
+
+
+@rule_function()
+def subject(ctx: Context, source: Any, *names: Any) -> RowV:
+    """The row of a 科目 named by its path of names, 类 first: ``t05.subject(m.lei, m.kuan, m.xiang)`` is
+    the 项 "一般行政管理事务" under the 款 "宣传事务" of the 类 "一般公共服务支出" (a 项 name alone is
+    ambiguous). Names are compared as labels, 其它 as 其他 (a variant spelling is a wording finding, not a
+    missing 科目). Not found, or ambiguous → insufficient_data."""
+    t = _table_of(source)
+
+    def key(text: str) -> str:
+        return normalise_label(text).replace("其它", "其他")
+
+    wanted = [key(as_text(n)) for n in names]
+    found = [RowV(t, r) for r in t.rows if r.level == "类" and key(row_name(RowV(t, r))) == wanted[0]]
+    for name in wanted[1:]:
+        found = [k for f in found for k in children(ctx, f) if key(row_name(k)) == name]
+    path = "/".join(as_text(n) for n in names)
+    if len(found) != 1:
+        what = "没有找到" if not found else f"不唯一（{len(found)} 行）"
+        raise Missing(f"{describe(TableV(t))} 中科目 {path} {what} / subject {path!r}: {len(found)} rows")
     return found[0]
 
 

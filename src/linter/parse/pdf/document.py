@@ -206,7 +206,7 @@ def parse_pdf(path: Path, data: bytes, catalogue: Catalogue, options: dict[str, 
         producer = _producer_or_none(doc)
     check_text_layer(pages)
     tables, regions = extract_tables(pages, catalogue)
-    prose = extract_prose(pages, regions)
+    prose = extract_prose(pages, regions, tables)
     metadata: Metadata = prose.metadata
     units = Counter(t.unit for t in tables if t.unit)
     if units and metadata.currency_unit is None:

@@ -32,10 +32,12 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.utils import apply_matrix_pt, apply_matrix_rect
 
 from linter.core.errors import InputError
 from linter.core.limits import Limits, MiB
 
+VISIBLE_SHARE = 0.1  # a glyph less than this share of which lies inside the page box and the clip is not shown
 RULE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a ruling (Word draws borders so)
 _BOLD_NAME = re.compile(r"bold|black|heavy", re.IGNORECASE)
 _FILL_STROKE = 2  # text render mode "2 Tr"
@@ -98,6 +100,7 @@ class Page:
     chars: list[Char] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     images: int = 0  # images drawn on the page (a scanned page is one image and no text)
+    hidden: int = 0  # glyphs dropped: drawn outside the page box or outside the clipping path
 
     def lines(self, chars: list[Char] | None = None, split_gap: float = 1.5) -> list[TextLine]:
         return build_lines(self.chars if chars is None else chars, split_gap=split_gap)
@@ -288,11 +291,36 @@ def limited(limits: Limits) -> Iterator[None]:
         _STREAM_LIMIT.reset(token)
 
 
+Rect = tuple[float, float, float, float]  # (x0, y0, x1, y1) in pdfminer's device space (origin bottom-left)
+
+
+def _intersect(a: Rect | None, b: Rect) -> Rect:
+    """The overlap of two rectangles; an empty overlap is a rectangle of no area (nothing inside it)."""
+    if a is None:
+        return b
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return (x0, y0, max(x0, x1), max(y0, y1))
+
+
+def _shown(box: Rect, x0: float, y0: float, x1: float, y1: float) -> bool:
+    """Is enough of the glyph box (x0, y0, x1, y1) inside ``box`` to be read? At least a tenth of its width and
+    of its height: a glyph cut through at a cell edge still shows, one beyond the edge does not."""
+    w, h = x1 - x0, y1 - y0
+    if w <= 0 or h <= 0:
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+    seen_w = min(x1, box[2]) - max(x0, box[0])
+    seen_h = min(y1, box[3]) - max(y0, box[1])
+    return seen_w >= VISIBLE_SHARE * w and seen_h >= VISIBLE_SHARE * h
+
+
 class _Aggregator(PDFPageAggregator):
-    """Keeps the text render mode on each LTChar (ONLYOFFICE draws bold headings as "2 Tr") and counts
-    the objects of the page, refusing a page with more than ``max_objects``."""
+    """Keeps the text render mode on each LTChar (ONLYOFFICE draws bold headings as "2 Tr"), marks the glyphs
+    the clipping path hides, and counts the objects of the page, refusing a page with more than ``max_objects``."""
 
     render_mode = 0
+    clip: Rect | None = None  # set by :class:`_Interpreter`: the clipping path's bounding box, None = no clip
+    page_ctm: tuple[float, float, float, float, float, float] = (1, 0, 0, 1, 0, 0)
 
     def __init__(self, rsrcmgr: PDFResourceManager, max_objects: int) -> None:
         super().__init__(rsrcmgr, laparams=None)
@@ -310,6 +338,7 @@ class _Aggregator(PDFPageAggregator):
 
     def begin_page(self, page, ctm):
         self.objects = 0
+        self.page_ctm = ctm
         super().begin_page(page, ctm)
 
     def render_string(self, textstate, seq, ncs, graphicstate):
@@ -319,7 +348,10 @@ class _Aggregator(PDFPageAggregator):
     def render_char(self, *args, **kwargs):
         self._count(1)
         adv = super().render_char(*args, **kwargs)
-        self.cur_item._objs[-1].render_mode = self.render_mode
+        obj = self.cur_item._objs[-1]
+        obj.render_mode = self.render_mode
+        clip = self.clip
+        obj.clipped = clip is not None and not _shown(clip, obj.x0, obj.y0, obj.x1, obj.y1)
         return adv
 
     def paint_path(self, gstate, stroke, fill, evenodd, path):
@@ -329,6 +361,102 @@ class _Aggregator(PDFPageAggregator):
     def render_image(self, name, stream):
         self._count(1)
         super().render_image(name, stream)
+
+
+class _Interpreter(PDFPageInterpreter):
+    """pdfminer's interpreter, plus the clipping path, which pdfminer ignores.
+
+    The clip is kept as a rectangle in device space: the bounding box of each ``W``/``W*`` path, intersected with
+    the clip before it, saved and restored with the graphics state (``q``/``Q``) and inherited by form XObjects.
+    Exact for the rectangles word processors clip with; for any other path glyphs outside its bounding box are
+    still hidden, and none inside it is wrongly dropped. The device reads it when a glyph is drawn.
+    """
+
+    def __init__(self, rsrcmgr: PDFResourceManager, device: _Aggregator) -> None:
+        super().__init__(rsrcmgr, device)
+        self.aggregator = device
+        self.inherited: Rect | None = None  # the clip in force where a form XObject is drawn
+        self.clip: Rect | None = None
+        self.clips: list[Rect | None] = []
+        self.pending = False
+
+    def subinterp(self) -> PDFPageInterpreter:
+        interp = super().subinterp()
+        if isinstance(interp, _Interpreter):
+            interp.inherited = self.clip
+        return interp
+
+    def init_state(self, ctm):
+        super().init_state(ctm)
+        self.clip, self.clips, self.pending = self.inherited, [], False
+        self.aggregator.clip = self.clip
+
+    def do_q(self) -> None:
+        super().do_q()
+        self.clips.append(self.clip)
+
+    def do_Q(self) -> None:
+        if self.gstack and self.clips:
+            self.clip = self.clips.pop()
+            self.aggregator.clip = self.clip
+        super().do_Q()
+
+    def do_W(self) -> None:
+        self.pending = True
+
+    def do_W_a(self) -> None:
+        self.pending = True
+
+    def do_Do(self, xobjid_arg):
+        super().do_Do(xobjid_arg)
+        self.aggregator.clip = self.clip  # the form's own clips end with it
+
+    def _take_clip(self) -> None:
+        """The path-painting operator after ``W`` makes its path the new clip (PDF 32000 §8.5.4)."""
+        if not self.pending:
+            return
+        self.pending = False
+        xs: list[float] = []
+        ys: list[float] = []
+        for seg in self.curpath:
+            coords = seg[1:]
+            for i in range(0, len(coords) - 1, 2):
+                x, y = coords[i], coords[i + 1]
+                if isinstance(x, int | float) and isinstance(y, int | float):
+                    px, py = apply_matrix_pt(self.ctm, (x, y))
+                    xs.append(px)
+                    ys.append(py)
+        if xs:
+            self.clip = _intersect(self.clip, (min(xs), min(ys), max(xs), max(ys)))
+            self.aggregator.clip = self.clip
+
+    def do_n(self) -> None:
+        self._take_clip()
+        super().do_n()
+
+    def do_S(self) -> None:
+        self._take_clip()
+        super().do_S()
+
+    def do_f(self) -> None:
+        self._take_clip()
+        super().do_f()
+
+    def do_F(self) -> None:
+        self._take_clip()
+        super().do_F()
+
+    def do_f_a(self) -> None:
+        self._take_clip()
+        super().do_f_a()
+
+    def do_B(self) -> None:
+        self._take_clip()
+        super().do_B()
+
+    def do_B_a(self) -> None:
+        self._take_clip()
+        super().do_B_a()
 
 
 def _is_bold(obj: LTChar) -> bool:
@@ -370,7 +498,7 @@ def iter_document_pages(doc: PDFDocument, limits: Limits | None = None) -> Itera
         raise too_many_pages(limits.max_pages)
     rsrc = PDFResourceManager(caching=True)
     device = _Aggregator(rsrc, limits.max_page_objects)
-    interpreter = PDFPageInterpreter(rsrc, device)
+    interpreter = _Interpreter(rsrc, device)
     for number, pdfpage in enumerate(PDFPage.create_pages(doc), start=1):
         if number > limits.max_pages:
             raise too_many_pages(limits.max_pages)
@@ -379,15 +507,31 @@ def iter_document_pages(doc: PDFDocument, limits: Limits | None = None) -> Itera
         layout = device.get_result()
         x0, y0, x1, y1 = layout.bbox
         page = Page(number=number, width=x1 - x0, height=y1 - y0)
-        _collect(layout, page, y1)
+        box = _page_box(layout.bbox, pdfpage, device.page_ctm)
+        _collect(layout, page, y1, box)
         yield page
 
 
-def _collect(container, page: Page, ytop: float) -> None:
+def _page_box(media: Rect, pdfpage: PDFPage, ctm: tuple[float, float, float, float, float, float]) -> Rect:
+    """What a reader sees of the page, in device space: the MediaBox, cut to the CropBox when there is one."""
+    crop = getattr(pdfpage, "cropbox", None)
+    try:
+        if crop is not None and len(crop) == 4 and all(isinstance(v, int | float) for v in crop):
+            x0, y0, x1, y1 = (float(v) for v in crop)
+            return _intersect(media, apply_matrix_rect(ctm, (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))))
+    except (TypeError, ValueError):
+        pass
+    return media
+
+
+def _collect(container, page: Page, ytop: float, box: Rect) -> None:
     for obj in container:
         if isinstance(obj, LTChar):
             text = obj.get_text()
             if not text or text.isspace() and text != " ":
+                continue
+            if getattr(obj, "clipped", False) or not _shown(box, obj.x0, obj.y0, obj.x1, obj.y1):
+                page.hidden += 1  # off the page or clipped away: not printed, so not content
                 continue
             page.chars.append(
                 Char(
@@ -395,7 +539,7 @@ def _collect(container, page: Page, ytop: float) -> None:
                 )
             )
         elif isinstance(obj, LTFigure):
-            _collect(obj, page, ytop)
+            _collect(obj, page, ytop, box)
         elif isinstance(obj, LTImage):
             page.images += 1
         elif isinstance(obj, LTLine | LTRect):

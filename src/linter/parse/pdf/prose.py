@@ -16,8 +16,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from linter.core.model import BBox, Metadata, Paragraph, Section, TocEntry
-from linter.core.text import strip_prefix
+from linter.core.model import BBox, Metadata, Paragraph, Section, Table, TocEntry, iter_sections
+from linter.core.text import normalise_title, strip_prefix
 from linter.parse.pdf.pages import Char, Page, TextLine, _make_line
 
 _NUM = "一二三四五六七八九十"
@@ -34,9 +34,21 @@ _TOC_PAGE_NO = re.compile(r"(?:[.·…⋯‥．_]{2,}|\s+)\s*(\d{1,3})$")
 _TOC_LEADER = re.compile(r"[\s.·…⋯‥．_]+$")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"(20\d{2})\s*年")
-# "部门：中共江苏省委办公厅" (NFKC: full-width colons are ":"), maybe followed on the same row by "单位：万元"
-_UNIT_LABEL = re.compile(r"^(?:预算主管部门|主管部门|部门名称|单位名称|部门|单位)(?:\(盖章\))?:(.+?)(?:单位:.*)?$")
-_TITLE_SUFFIX = re.compile(r"(?:区级|市级|省级)?(?:部门)?(?:决算|预算)(?:公开)?(?:文件|表格)?$")
+# "部门：中共江苏省委办公厅" (NFKC: full-width colons are ":"), maybe followed on the same row by "单位：万元";
+# a 单位预算's cover says "预算单位：X", a 部门预算's "预算主管部门：X"
+_UNIT_LABEL = re.compile(
+    r"^(预算单位|预算主管部门|主管部门|部门名称|单位名称|编制单位|编制部门|部门|单位)(?:\(盖章\))?:(.+?)(?:单位:.*)?$"
+)
+_LABEL_LEVEL = {"预算单位": "单位", "预算主管部门": "部门", "主管部门": "部门"}
+_TITLE_SUFFIX = re.compile(r"(?:区级|市级|省级|县级)?(?:部门|单位)?(?:决算|预算)(?:公开)?(?:文件|表格)?$")
+# a name that is only a place and a kind: "上海市普陀区区级单位" (from "上海市普陀区2024年区级单位预算"), "上海市普陀区"
+_REGION_ONLY = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|特别行政区|市|自治州|州|地区|盟|区|县|旗))*"
+    r"(?:省级|市级|区级|县级|本级)?(?:部门|单位)?$"
+)
+# 部门预算 / 单位决算 … in titles and headings; 部门预算经济分类 is a classification, 部门（单位） names both
+_LEVEL_WORD = re.compile(r"(部门|单位)(?:预算|决算)(?!经济分类|支出经济分类)")
+_IDENTITY_LEVEL = re.compile(r"编制(部门|单位)[:：]")
 _HUBEI_TABLE_NO = re.compile(r"公开\s*0?\d{1,2}\s*表")
 # budget-type names that contain 预算 in final-accounts documents too
 _NOT_KIND = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预决算|年初预算|全年预算|预算数")
@@ -84,7 +96,10 @@ class _Layout:
     right: dict[int, float]  # right edge of a full line by page
 
 
-def extract_prose(pages: list[Page], exclude: dict[int, list[tuple[float, float, float, float]]]) -> Prose:
+def extract_prose(
+    pages: list[Page], exclude: dict[int, list[tuple[float, float, float, float]]], tables: list[Table] | None = None
+) -> Prose:
+    """``tables``: the tables already read (their titles and 编制单位 lines inform the metadata)."""
     lines_by_page = {p.number: _page_lines(p, exclude.get(p.number, [])) for p in pages}
     heights = {p.number: p.height for p in pages}
     _drop_furniture(lines_by_page, heights)
@@ -100,7 +115,8 @@ def extract_prose(pages: list[Page], exclude: dict[int, list[tuple[float, float,
     layout = _layout(body, {p.number: round(p.width) for p in pages})
     toc = _toc(toc_pages, lines_by_page)
     sections = _sections(body, layout, exclude)
-    metadata = _metadata(cover or first_lines, bool(cover), body, toc, pages)
+    headings = [s.heading for s in iter_sections(sections)]
+    metadata = _metadata(cover or first_lines, bool(cover), body, toc, pages, tables, headings)
     return Prose(metadata=metadata, toc=toc, sections=sections)
 
 
@@ -549,9 +565,17 @@ def _bbox(lines: list[_Line]) -> BBox:
 
 
 def _metadata(
-    first: list[_Line], is_cover: bool, body: list[_Line], toc: list[TocEntry], pages: list[Page]
+    first: list[_Line],
+    is_cover: bool,
+    body: list[_Line],
+    toc: list[TocEntry],
+    pages: list[Page],
+    tables: list[Table] | None = None,
+    headings: list[str] | None = None,
 ) -> Metadata:
-    """Metadata from the cover; without one, the unit may still be labelled on the first page ("部门：…")."""
+    """Metadata from the cover; without one, the unit may still be labelled on the first page ("部门：…"), or be
+    what the tables' 编制单位 lines agree on."""
+    tables = tables or []
     meta = Metadata()
     if is_cover:
         top_size = max(ln.size for ln in first)
@@ -564,25 +588,34 @@ def _metadata(
         if date:
             y, m, d = (int(g) for g in date.groups())
             meta.publication_date = f"{y:04d}-{m:02d}-{d:02d}"
-    label = next((m for m in (_UNIT_LABEL.match(ln.norm) for ln in first) if m and not m.group(1).endswith("元")), None)
+    labels = [
+        (m.group(1), m.group(2))
+        for m in (_UNIT_LABEL.match(ln.norm) for ln in first)
+        if m and not m.group(2).endswith("元") and _is_unit_name(m.group(2))
+    ]
+    # a 单位预算's cover may also name its 主管部门: the unit reported on is the 预算单位
+    label = next((lb for lb in labels if lb[0] == "预算单位"), labels[0] if labels else None)
     title_norm = "".join(unicodedata.normalize("NFKC", meta.title or "").split())
-    if label:
-        meta.unit_name = label.group(1)
-    elif title_norm:
+    from_title = None
+    if title_norm:
         # "2024 年度中共武汉市江汉区委办公室决算公开" → the unit is what the year and the document kind frame
         unit = _TITLE_SUFFIX.sub("", re.sub(r"20\d{2}年度?", "", title_norm))
-        meta.unit_name = unit if unit != title_norm and len(unit) >= 2 else None
+        from_title = unit if unit != title_norm and len(unit) >= 2 and _is_unit_name(unit) else None
+    meta.unit_name = label[1] if label else (_agreed_unit_name(tables) or from_title)
 
     # without a cover (a tables-only file whose text the table extractor consumed) fall back on all of the text
     raw = [_page_text(p) for p in pages[:3]]
     texts = [*(e.text for e in toc), *(ln.norm for ln in body[:40]), *raw]
     year = _YEAR.search(title_norm) or next((m for m in map(_YEAR.search, texts) if m), None)
+    if year is None:  # "2019年政府采购预算表"
+        year = next((m for m in (_YEAR.search(t.title) for t in tables) if m), None)
     meta.fiscal_year = int(year.group(1)) if year else None
     meta.kind = (
         _kind(title_norm)
         or _kind_by_count([e.text for e in toc] + [ln.norm for ln in body])
         or _kind_by_count([_page_text(p) for p in pages])
     )
+    meta.level = _level(label[0] if label else None, title_norm, meta.kind, tables, toc, headings or [], pages)
 
     where = title_norm + (meta.unit_name or "") or (raw[0] if raw else "")
     if "上海" in where:
@@ -592,6 +625,61 @@ def _metadata(
     elif "湖北" in where or "武汉" in where or any(_HUBEI_TABLE_NO.search(_page_text(p)) for p in pages):
         meta.profile = "hubei"
     return meta
+
+
+def _is_unit_name(name: str) -> bool:
+    """Not just a place and a kind ("上海市普陀区区级单位"), nor empty."""
+    return len(name) >= 2 and not _REGION_ONLY.match(name)
+
+
+def _agreed_unit_name(tables: list[Table]) -> str | None:
+    """The name most tables' 编制单位 / 编制部门 lines print, when more than half of those that print one agree."""
+    names = Counter(n for t in tables if (n := "".join((t.unit_name or "").split())) and _is_unit_name(n))
+    if not names:
+        return None
+    name, count = names.most_common(1)[0]
+    return name if 2 * count > sum(names.values()) else None
+
+
+def _level(
+    label: str | None,
+    title: str,
+    kind: str | None,
+    tables: list[Table],
+    toc: list[TocEntry],
+    headings: list[str],
+    pages: list[Page],
+) -> str | None:
+    """部门 or 单位, from the strongest signal that says: the cover's label (预算主管部门： / 预算单位：), the cover
+    title (…部门预算 / …单位预算 / …部门决算), the tables (titles "预算单位…" / "单位“三公”…" / "部门…", and for
+    a budget the "编制部门：" / "编制单位：" lines), then the headings and TOC (部门预算编制说明, 单位预算表 …).
+    A 决算 prints "编制单位：" whatever it is, so that line counts only in a budget."""
+    if label in _LABEL_LEVEL:
+        return _LABEL_LEVEL[label]
+    by_title = _level_by_count([title])
+    if by_title:
+        return by_title
+    votes: Counter[str] = Counter()
+    for t in tables:
+        name = normalise_title(t.title)
+        if name.startswith(("预算单位", "单位")):
+            votes["单位"] += 1
+        elif name.startswith("部门") and not name.startswith("部门单位"):
+            votes["部门"] += 1
+    text = "".join(_page_text(p) for p in pages) if tables else ""
+    for m in _IDENTITY_LEVEL.finditer(text):
+        if m.group(1) == "部门" or kind == "预算":
+            votes[m.group(1)] += 1
+    if votes["部门"] != votes["单位"]:
+        return "部门" if votes["部门"] > votes["单位"] else "单位"
+    return _level_by_count([e.text for e in toc] + headings)
+
+
+def _level_by_count(texts: list[str]) -> str | None:
+    found = Counter(m.group(1) for t in texts for m in _LEVEL_WORD.finditer(unicodedata.normalize("NFKC", t)))
+    if found["部门"] == found["单位"]:
+        return None
+    return "部门" if found["部门"] > found["单位"] else "单位"
 
 
 def _page_text(page: Page) -> str:

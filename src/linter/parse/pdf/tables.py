@@ -16,7 +16,7 @@ from linter.core.model import BBox, Note, Table
 from linter.core.numbers import parse_amount
 from linter.core.text import is_note_start, join_wrapped, norm, squash
 from linter.parse.pdf.grid import Grid, GridCell, build_grid, find_grids
-from linter.parse.pdf.pages import Page, TextLine
+from linter.parse.pdf.pages import Page, TextLine, _make_line
 from linter.parse.table_builder import Caption, SlotGrid, build_table, column_roles, is_blank_total, is_lanci_row
 
 EDGE_TOL = 2.0  # pt: column edges of a continuation part may drift this much
@@ -28,6 +28,7 @@ _CURRENCY = re.compile(r"(?:金额)?单位[:：]\s*(万元|千元|亿元|元)\s*
 _UNIT_NAME = re.compile(
     r"^(?:部门/)?(?:编制|填报|预算)?(?:单位|部门)(?:名称)?(?:[（(]盖章[)）])?[:：]\s*(.+?)\s*(?:填报日期.*)?$"
 )
+_LABEL_END = re.compile(r"(?:单位|部门)(?:名称)?(?:[（(](?:盖章|名称)[)）])?[:：]$")  # a label whose value is set apart
 _PRE_LINE = re.compile(r"^(?:填报日期|填报人|联系电话|编制日期)[:：]")
 _FOOTER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|\d+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
 _NOTE_ITEM = re.compile(r"^(?:\d+\s*[.．、]|[（(]\d+[)）])")
@@ -44,9 +45,18 @@ def extract_tables(
     (grid, the title / 表号 / 单位 lines above it, the notes below it) so the prose extractor can skip those regions."""
     consumed: dict[int, list[BBox]] = {}
     groups: list[list[_Part]] = []
+    orphan: tuple[int, str, BBox] | None = None  # a 表号 left alone at the foot of the previous page
     for page in pages:
         parts = _page_parts(page, catalogue)
+        if orphan is not None and parts and orphan[0] == page.number - 1:
+            first = parts[0]
+            if first.title is not None and first.number is None and not first.text_above:
+                first.number = orphan[1]  # "公开04表" at the foot of one page, its table on the next
+                consumed.setdefault(orphan[0], []).append(orphan[2])
+        orphan = _orphan_number(page, parts, catalogue)
         for part in parts:
+            if part.title is None and part.number is None:
+                part.title = _title_in_grid(part.grid, catalogue)
             consumed.setdefault(page.number, []).append(_round(part.grid.bbox))
             consumed[page.number].extend(ln.bbox for ln in part.lines)
             prev = groups[-1][-1] if groups else None
@@ -109,6 +119,34 @@ def _page_parts(page: Page, catalogue: Catalogue) -> list[_Part]:
         used.update(id(ln) for ln in part.lines[n_before:])
         part.text_below = i + 1 == len(parts) and any(id(ln) not in used for ln in below)
     return parts
+
+
+def _orphan_number(page: Page, parts: list[_Part], catalogue: Catalogue) -> tuple[int, str, BBox] | None:
+    """A 表号 alone on the last text line of the page, below every table: it belongs to the table that opens the
+    next page (a page break between a table's number and its title)."""
+    floor = max((max([p.grid.ys[-1], *(ln.bottom for ln in p.lines)]) for p in parts), default=0.0)
+    floor = max(floor, page.height / 2)  # a 表号 left alone sits low on the page
+    inside = {id(ch) for p in parts for ch in p.grid.chars}
+    chars = [ch for ch in page.chars if id(ch) not in inside and ch.top >= floor - 1]
+    lines = [ln for ln in page.lines(chars) if ln.text and not _is_footer(ln)]
+    if not lines:
+        return None
+    last = max(lines, key=lambda ln: ln.bottom)
+    if any(ln is not last and ln.bottom > last.top for ln in lines):
+        return None  # not alone on its line
+    kind, value = _classify(last.text, catalogue)
+    return (page.number, value, last.bbox) if kind == "number" and value else None
+
+
+def _title_in_grid(grid: Grid, catalogue: Catalogue) -> str | None:
+    """A table title printed in the grid's first row, as the only text of the row (a form: 财政项目支出绩效目标填报表).
+    Only a title the catalogue knows: the row stays in the body."""
+    if not grid.owners:
+        return None
+    texts = [cell.text for c, cell in enumerate(grid.owners[0]) if cell.text.strip() and cell.col == c]
+    if len(texts) != 1 or catalogue.match_title(norm(texts[0])) is None:
+        return None
+    return squash(texts[0])
 
 
 def _read_identity(part: _Part, above: list[TextLine], catalogue: Catalogue) -> None:
@@ -449,14 +487,26 @@ def _is_footer(line: TextLine) -> bool:
 
 
 def _baseline_rows(lines: list[TextLine]) -> list[list[TextLine]]:
-    """Lines sharing a baseline (``单位：<name>`` … ``单位：万元``), nearest to the grid first."""
+    """Lines sharing a baseline (``单位：<name>`` … ``单位：万元``), nearest to the grid first; a label set apart
+    from its value (``部门：`` ⟷ ``江苏省人民检察院``) is joined to it."""
     rows: list[list[TextLine]] = []
     for ln in lines:
         if rows and abs(rows[-1][0].bottom - ln.bottom) <= 0.5 * max(ln.size, 1.0):
             rows[-1].append(ln)
         else:
             rows.append([ln])
-    return rows
+    return [_join_labels(row) for row in rows]
+
+
+def _join_labels(row: list[TextLine]) -> list[TextLine]:
+    row = sorted(row, key=lambda ln: ln.x0)
+    out: list[TextLine] = []
+    for ln in row:
+        if out and _LABEL_END.search(norm(out[-1].text)) and not _CURRENCY.search(norm(ln.text)):
+            out[-1] = _make_line(sorted([*out[-1].chars, *ln.chars], key=lambda c: c.x0))
+        else:
+            out.append(ln)
+    return out
 
 
 def _union(lines: list[TextLine]) -> BBox:
