@@ -21,7 +21,8 @@ PACK_DIRS = sorted({p.parent for p in (REPO / "rules").rglob("pack.rules")})
 
 @pytest.mark.parametrize("pack_dir", PACK_DIRS, ids=lambda p: str(p.relative_to(REPO)))
 def test_every_pack_passes_its_tests(pack_dir: Path):
-    (pack,) = load_packs([pack_dir])
+    # a pack folder also loads the packs nested in it (rules/ brings rules/yusuan/): test this one
+    (pack,) = [p for p in load_packs([pack_dir]) if p.path == pack_dir]
     report = run_pack_tests(pack)
     assert report.files, "a pack must carry tests"
     failures = [f"{c.name}: {c.problems}" for c in report.cases if not c.ok]
@@ -192,4 +193,5 @@ def test_the_default_pack_is_offered_through_the_plugin_hook():
     hooked = [p for paths in make_manager().hook.fiscal_lint_rule_packs() for p in paths]
     assert default_pack_paths()[0] in hooked
     # naming the same pack twice (hook + caller) does not duplicate its rule ids
-    assert len(load_packs([*hooked, *default_pack_paths()])) == len(hooked)
+    once = len(load_packs(hooked))
+    assert len(load_packs([*hooked, *default_pack_paths()])) == once

@@ -3,6 +3,8 @@ then the cover, the table of contents and the section tree from the paragraphs l
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import io
 import zipfile
@@ -137,6 +139,11 @@ def parse_docx(path: Path, data: bytes, catalogue: Catalogue) -> Document:
     prose = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Para) and b.text.strip() and i not in claimed]
     metadata = cover_metadata([b for i, b in prose if i < cover_end], document.core_properties.title)
     _complete_metadata(metadata, tables, catalogue)
+    if metadata.level is None:  # 部门 / 单位, read from the document as the PDF parser does: its own words
+        text = "".join(b.text for _, b in prose) + "".join(t.title or "" for t in tables)
+        dept = len(re.findall(r"本部门|部门(?:决算|预算)|编制部门", text))
+        unit = len(re.findall(r"本单位|单位(?:决算|预算)|编制单位|预算单位", text))
+        metadata.level = "部门" if dept > unit else "单位" if unit > dept else None
     source = Source(
         file_name=path.name,
         sha256=hashlib.sha256(data).hexdigest(),
