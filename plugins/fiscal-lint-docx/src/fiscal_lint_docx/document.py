@@ -3,10 +3,9 @@ then the cover, the table of contents and the section tree from the paragraphs l
 
 from __future__ import annotations
 
-import re
-
 import hashlib
 import io
+import re
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -14,10 +13,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as DocxDocument
 from docx.oxml.parser import parse_xml
-from linter.api import Catalogue
-from linter.api import InputError
-from linter.api import Document, Metadata, ParserInfo, Source, Table, TocEntry
-from linter.api import squash
+from linter.api import Catalogue, Document, InputError, Metadata, ParserInfo, Source, Table, TocEntry, squash
 from lxml import etree
 
 from fiscal_lint_docx.prose import (
