@@ -305,6 +305,8 @@ def _intersect(a: Rect | None, b: Rect) -> Rect:
 def _shown(box: Rect, x0: float, y0: float, x1: float, y1: float) -> bool:
     """Is enough of the glyph box (x0, y0, x1, y1) inside ``box`` to be read? At least a tenth of its width and
     of its height: a glyph cut through at a cell edge still shows, one beyond the edge does not."""
+    if x0 >= box[0] and x1 <= box[2] and y0 >= box[1] and y1 <= box[3]:
+        return True  # wholly inside: most glyphs
     w, h = x1 - x0, y1 - y0
     if w <= 0 or h <= 0:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2

@@ -128,6 +128,8 @@ def _orphan_number(page: Page, parts: list[_Part], catalogue: Catalogue) -> tupl
     floor = max(floor, page.height / 2)  # a 表号 left alone sits low on the page
     inside = {id(ch) for p in parts for ch in p.grid.chars}
     chars = [ch for ch in page.chars if id(ch) not in inside and ch.top >= floor - 1]
+    if not any(ch.text == "表" for ch in chars):
+        return None  # no 表号 there (the common case: nothing to lay out)
     lines = [ln for ln in page.lines(chars) if ln.text and not _is_footer(ln)]
     if not lines:
         return None
