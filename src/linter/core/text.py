@@ -124,11 +124,12 @@ def strip_enumerator(text: str) -> str:
 def normalise_label(text: str | None) -> str:
     """Labels compared whitespace- and punctuation-insensitively, enumerators dropped.
 
-    ``一、一般公共服务支出`` = ``一般公共服务支出``; ``因公出国(境)费`` = ``因公出国（境）费``.
+    ``一、一般公共服务支出`` = ``一般公共服务支出``; ``因公出国(境)费`` = ``因公出国（境）费``; 其它 = 其他
+    (one 科目 name in two spellings: the spelling is a wording finding, not another 科目).
     """
     if not text:
         return ""
-    t = unicodedata.normalize("NFKC", text)
+    t = unicodedata.normalize("NFKC", text).replace("其它", "其他")
     t = _SPACES.sub("", t)
     t = strip_enumerator(t)
     return "".join(ch for ch in t if not unicodedata.category(ch).startswith(("P", "S", "Z"))).lower()

@@ -68,7 +68,9 @@ def get_attr(value: Any, name: str) -> Any:
             return value.sentence
     elif isinstance(value, RowV):
         r = value.row
-        fields: dict[str, Any] = {"code": r.code, "label": r.label, "line": r.line_no, "level": r.level}
+        fields: dict[str, Any] = {
+            "code": r.code, "label": r.label, "line": r.line_no, "level": r.level, "code_text": r.code_text
+        }
         if name in fields:
             return fields[name] or ""
         if name == "name":  # the 科目名称: the label, or the text of the row's name column (code tables)

@@ -13,7 +13,7 @@ A fragment lists only what a rule reads::
 Columns are header paths joined by "/" (``{"path": …, "no": "1", "lane": 1, "role": "label"}``
 for more); ``"@code"``, ``"@label"`` and ``"@line"`` name the code, label and 行次 columns. A row is
 a list over all columns (a two-lane table yields one model row per lane) or an object
-``{"code", "label", "line", "level", "lane", "cells": [amounts of its lane]}``. Amounts are
+``{"code", "label", "line", "level", "lane", "code_text", "cells": [amounts of its lane]}``. Amounts are
 parsed exactly as the parser does (:mod:`linter.core.numbers`), so a fragment is a real document.
 """
 
@@ -180,9 +180,13 @@ def _object_row(table: Table, spec: dict[str, Any], page: int) -> Row:
             cells.append(Cell(c.index, str(text), None, page))
     cells.sort(key=lambda x: x.column)
     level = spec.get("level", _level(code, label))
-    return Row(
+    row = Row(
         len(table.rows), lane, code, code_kind(code) if code else None, label, spec.get("line"), level, page, cells
     )
+    if spec.get("code_text"):  # code cells printed malformed ("7 11 02"); "code" is then the repaired code or null
+        row.code_text = str(spec["code_text"])
+        row.code_repaired = code is not None
+    return row
 
 
 def _cell(c: Column, text: str, page: int) -> Cell:

@@ -129,9 +129,11 @@ def agrees(ctx: Context, word: Any, value: Any) -> Verdict:
 
 
 @rule_function()
-def unit(ctx: Context, value: Any, name: Any) -> Quantity:
+def unit(ctx: Context, value: Any, name: Any) -> Quantity | list[Quantity]:
     """Declare the unit of a figure (``unit(m.amount, "元")``) so it meets 万元 cells correctly: 元 is
-    compared with 万元 after conversion."""
+    compared with 万元 after conversion. On a list, the unit of each (``unit(items.captures("amount"), "万元")``)."""
+    if isinstance(value, list):
+        return [unit(ctx, v, name) for v in value]  # type: ignore[misc]
     q = as_quantity(value, ctx)
     return Quantity(q.value, q.lo, q.hi, as_text(name), q.refs, q.assumed, q.text)
 
@@ -251,3 +253,21 @@ def year(ctx: Context, value: Any) -> Quantity:
     if not _YEAR.fullmatch(t):
         raise Missing(f"“{t}” 不是年份 / {t!r} is not a year")
     return Quantity.exact(int(t))
+
+
+_YEARS_IN = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@rule_function()
+def years_in(ctx: Context, value: Any) -> list[Quantity]:
+    """Every year written "YYYY年" in a text (a table title, a label, a capture), as numbers:
+    ``for y in years_in(t.title)`` then ``assert y == metadata("fiscal_year")``."""
+    return [Quantity.exact(int(y)) for y in _YEARS_IN.findall(as_text(value))]
+
+
+@rule_function()
+def count_equal(ctx: Context, values: Any, target: Any) -> Quantity:
+    """How many of ``values`` equal ``target`` as ``==`` judges it (rounding intervals, units converted):
+    ``count_equal(unit(items.captures("amount"), "万元"), r.col("合计")) > 0`` — some item states this amount."""
+    n = sum(1 for v in as_list(values) if compare("==", v, target, ctx).status in ("pass", "rounding"))
+    return Quantity.exact(n)

@@ -12,11 +12,12 @@ from typing import Any
 
 from linter.core.findings import Evidence
 from linter.core.model import Section, iter_sections
+from linter.core.numbers import parse_amount
 from linter.core.text import normalise_label, normalise_prose
 from linter.dsl.functions.shared import as_int, as_list, location_of, norm_number, pattern_matches, text_has
 from linter.dsl.registration import rule_function
 from linter.dsl.runtime import Context, as_quantity, as_text, compile_regex, scope_of
-from linter.dsl.values import Match, Missing, RegexV, RuleBug, Scope, Sentence, Verdict, Violation, describe
+from linter.dsl.values import Capture, Match, Missing, RegexV, RuleBug, Scope, Sentence, Verdict, Violation, describe
 
 
 @rule_function()
@@ -274,3 +275,81 @@ def items(ctx: Context, value: Any) -> list[str]:
 
 # only punctuation separates items: 和/及 occur inside names (其他商品和服务支出, 税金及附加费用)
 _ENUM_SPLIT = re.compile(r"[、，,；;]")
+
+
+# "X万元，与上年相比增加Y万元，增长Z%" — and the same comparison in the sentence after the figure it is about
+# ("…支出16,593.12万元。主要用于……。与上年相比增加134.37万元，增长0.82%")
+_COMPARISON = re.compile(
+    r"(?:与|比|较)上年(?:预算|预算数)?(?:相比)?[，,]?[^，。；;%]{0,16}?(?P<dir>增加|减少|增长|下降)了?\s*"
+    r"(?P<change>\d[\d,]*(?:\.\d+)?)\s*万元[，,]?\s*(?P<rdir>增长|增加|增幅|减少|下降|降幅)(?:为|了)?\s*"
+    r"(?P<rate>\d+(?:\.\d+)?)\s*%"
+)
+_FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*万元")
+
+
+@rule_function()
+def comparisons(ctx: Context, scope: Any) -> list[Match]:
+    """Year-on-year statements with an amount and a rate, paired with the figure they are about:
+    ``m.cur`` (this year's amount), ``m.change`` (the stated change), ``m.dir`` (增加/减少…),
+    ``m.rate`` (the stated %). The figure is the last amount before "与上年相比" in the sentence, or,
+    when the sentence starts with the comparison, the last amount of the sentences before it **in the
+    same paragraph** (a figure is never taken from another paragraph)."""
+    out: list[Match] = []
+    sentences = scope_of(scope, ctx)
+    ctx.tick(len(sentences))
+    for i, s in enumerate(sentences):
+        for m in _COMPARISON.finditer(s.text):
+            cur = _last_figure(s, m.start())
+            j = i
+            while cur is None and j > 0 and sentences[j - 1].paragraph is s.paragraph and s.paragraph is not None:
+                j -= 1
+                cur = _last_figure(sentences[j], len(sentences[j].text))
+            if cur is None:
+                continue
+            groups = {name: Capture(name, m.group(name), s, m.end(name)) for name in ("dir", "change", "rdir", "rate")}
+            groups["cur"] = cur
+            out.append(Match(m.group(0), groups, s))
+    return out
+
+
+def _last_figure(s: Sentence, before: int) -> Capture | None:
+    found = [f for f in _FIGURE.finditer(s.text[:before])]
+    if not found:
+        return None
+    f = found[-1]
+    return Capture("cur", f.group(1), s, f.end(1))
+
+
+@rule_function()
+def conflicting_changes(ctx: Context, scope: Any) -> list[Match]:
+    """Comparisons (see ``comparisons``) that give the **same** figure a different change than most
+    statements about it do: "收、支预算总计各增加2214.39万元" beside three "…24,169.74万元，与上年相比
+    增加2228.78万元" — two bases for one figure. Each minority statement is one match; its text says
+    which change the other statements give (``assert none(document().conflicting_changes())``)."""
+    groups: dict[Decimal, list[Match]] = {}
+    for m in comparisons(ctx, scope):
+        cur = as_quantity(m.groups["cur"], ctx).value
+        groups.setdefault(cur, []).append(m)
+    out: list[Match] = []
+    for found in groups.values():
+        changes = [_signed_change(m) for m in found]
+        distinct = set(changes)
+        if len(distinct) < 2:
+            continue
+        usual = max(distinct, key=changes.count)
+        if changes.count(usual) * 2 <= len(changes):
+            continue  # no majority: which base is meant cannot be told
+        usual_m = next(m for m, c in zip(found, changes, strict=True) if c == usual)
+        for m, c in zip(found, changes, strict=True):
+            if c != usual:
+                note = (
+                    f"{m.text}（本年 {m.groups['cur'].text} 万元；另有 {changes.count(usual)} 处对同一数字写"
+                    f"{usual_m.groups['dir'].text}{usual_m.groups['change'].text}万元）"
+                )
+                out.append(Match(note, m.groups, m.sentence))
+    return out
+
+
+def _signed_change(m: Match) -> Decimal:
+    value = parse_amount(m.groups["change"].text or "") or Decimal(0)
+    return -value if (m.groups["dir"].text or "") in ("减少", "下降") else value

@@ -170,17 +170,13 @@ def row(
 def subject(ctx: Context, source: Any, *names: Any) -> RowV:
     """The row of a 科目 named by its path of names, 类 first: ``t05.subject(m.lei, m.kuan, m.xiang)`` is
     the 项 "一般行政管理事务" under the 款 "宣传事务" of the 类 "一般公共服务支出" (a 项 name alone is
-    ambiguous). Names are compared as labels, 其它 as 其他 (a variant spelling is a wording finding, not a
+    ambiguous). Names are compared as labels (其它 as 其他: a variant spelling is a wording finding, not a
     missing 科目). Not found, or ambiguous → insufficient_data."""
     t = _table_of(source)
-
-    def key(text: str) -> str:
-        return normalise_label(text).replace("其它", "其他")
-
-    wanted = [key(as_text(n)) for n in names]
-    found = [RowV(t, r) for r in t.rows if r.level == "类" and key(row_name(RowV(t, r))) == wanted[0]]
+    wanted = [normalise_label(as_text(n)) for n in names]
+    found = [RowV(t, r) for r in t.rows if r.level == "类" and normalise_label(row_name(RowV(t, r))) == wanted[0]]
     for name in wanted[1:]:
-        found = [k for f in found for k in children(ctx, f) if key(row_name(k)) == name]
+        found = [k for f in found for k in children(ctx, f) if normalise_label(row_name(k)) == name]
     path = "/".join(as_text(n) for n in names)
     if len(found) != 1:
         what = "没有找到" if not found else f"不唯一（{len(found)} 行）"
@@ -379,14 +375,17 @@ def _form_hit(part: Any, text: str) -> bool:
 
 
 @rule_function()
-def form_value(ctx: Context, target: Any, label: Any, header: Any = None) -> Quantity | Blank:
+def form_value(ctx: Context, target: Any, label: Any, header: Any = None) -> Quantity | Blank | list[Any]:
     """A figure of a form-like table (绩效自评表: labels and values side by side, no real header).
 
     ``t.form_value("基本支出总额")`` is the first filled cell right of the cell that reads 基本支出总额;
     ``t.form_value("部门整体支出总额", "预算数")`` is the cell in that label's row under the nearest cell
     above it that reads 预算数. A label or header matches a cell that starts with it (compared as labels,
     so "预算数(A)" reads as 预算数) or, as ``re"…"``, contains the pattern. The label must occur once.
+    On a list of forms (``tables("budget_project_performance")``) the figure of each, as a list to ``sum``.
     """
+    if isinstance(target, list):
+        return [form_value(ctx, x, label, header) for x in target]
     t = _table_of(target)
     ctx.tick(len(t.rows))
     found = [(r, c) for r in t.rows for c in sorted(r.cells, key=lambda x: x.column) if _form_hit(label, c.text)]
