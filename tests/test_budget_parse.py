@@ -512,3 +512,21 @@ def test_an_ambiguous_malformed_code_is_kept_as_printed() -> None:
     stray = [r for r in table.rows if r.code_text == "5"]
     assert len(stray) == 1 and stray[0].code is None
     assert len(table.rows) == 6
+
+
+def test_a_budget_of_no_known_province_reads_as_the_national_template() -> None:
+    w = BudgetWriter()
+    w.budget_table(_income("2025年部门收入总表", "示例县示例局"), label="编制部门：")
+    w.budget_table(_income("2025年部门支出总表", "示例县示例局"), label="编制部门：")
+    doc = _parse(w.bytes())
+    assert doc.metadata.kind == "预算"
+    assert doc.metadata.profile == "national"  # so one province's layout rules are not applied to it
+
+
+def test_a_final_account_of_no_known_province_keeps_no_profile() -> None:
+    w = BudgetWriter()
+    _cover(w, "示例局2024年度决算公开", None)
+    w.heading("第一部分 概况")
+    w.paragraph("示例局负责本区相关工作。")
+    doc = _parse(w.bytes())
+    assert doc.metadata.kind == "决算" and doc.metadata.profile is None

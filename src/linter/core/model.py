@@ -24,7 +24,7 @@ class Metadata:
     unit_name: str | None = None
     fiscal_year: int | None = None
     kind: str | None = None  # "决算" | "预算"
-    profile: str | None = None  # "hubei" | "shanghai" | "jiangsu" | None
+    profile: str | None = None  # "hubei" | "shanghai" | "jiangsu" | "national" (a 预算 of no known province) | None
     title: str | None = None
     publication_date: str | None = None  # ISO date when it could be read
     currency_unit: str | None = None  # the unit most tables use: "万元" | "元"

@@ -33,7 +33,7 @@ from linter.session.plugin_manager import PluginLoadError, PluginManager, make_m
 
 __all__ = ["PluginLoadError", "PluginManager", "Session"]
 
-PARSER_PROFILES = ("hubei", "shanghai", "jiangsu")  # the templates the PDF parser recognises (model.Metadata)
+PARSER_PROFILES = ("hubei", "shanghai", "jiangsu", "national")  # the templates the PDF parser recognises (model.Metadata)
 
 
 @dataclass

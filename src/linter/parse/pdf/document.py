@@ -211,8 +211,16 @@ def parse_pdf(path: Path, data: bytes, catalogue: Catalogue, options: dict[str, 
     units = Counter(t.unit for t in tables if t.unit)
     if units and metadata.currency_unit is None:
         metadata.currency_unit = units.most_common(1)[0][0]
+    if metadata.kind is None:  # no cover or prose says it: the tables' own kinds do (预算 / 决算 titles)
+        kinds = Counter(k for k in (_table_kind(catalogue, t.key) for t in tables) if k in ("预算", "决算"))
+        if kinds and len(kinds) == 1:
+            metadata.kind = next(iter(kinds))
     if metadata.profile is None and any((t.number or "").startswith("公开") for t in tables):
         metadata.profile = "hubei"
+    if metadata.profile is None and metadata.kind == "预算":
+        # a budget of no known provincial template is read as the national one (财办发〔2019〕77号), so the
+        # rules of one province's layout are not applied to it
+        metadata.profile = "national"
     source = Source(
         file_name=path.name,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -221,3 +229,8 @@ def parse_pdf(path: Path, data: bytes, catalogue: Catalogue, options: dict[str, 
         parser=ParserInfo(PARSER_NAME, pdfminer.__version__),
     )
     return Document(metadata=metadata, source=source, toc=prose.toc, sections=prose.sections, tables=tables)
+
+
+def _table_kind(catalogue: Catalogue, key: str | None) -> str | None:
+    spec = next((s for s in catalogue.specs if s.key == key), None) if key else None
+    return spec.kind if spec else None
