@@ -14,7 +14,8 @@ from linter.dsl.registration import DuplicateFunctionName, collect_functions, ru
 # The table as it was when the functions lived in one module (linter.dsl.builtins): the split into theme
 # modules keeps every name. A new function is added here on purpose.
 NAMES = {
-    "code_named", "comparisons", "conflicting_changes", "count_equal", "official_name", "official_name_matches",
+    "amount_matches", "code_named", "comparisons", "conflicting_changes", "count_equal", "official_name",
+    "official_name_matches",
     "subject", "years_in",
     "above", "absent", "agrees", "amount", "below", "between", "captures", "cell", "cells", "children", "col",
     "col_having", "columns", "containing", "contains", "count", "document", "find", "form_value", "headers",

@@ -15,7 +15,19 @@ from linter.core.numbers import decimals_of, parse_amount
 from linter.dsl.functions.shared import as_int, as_list, pattern_matches
 from linter.dsl.registration import rule_function
 from linter.dsl.runtime import POLICIES, Context, apply_policy, as_quantity, as_text, compare
-from linter.dsl.values import Blank, Capture, Missing, Quantity, Ref, RegexV, RuleBug, Verdict, describe, fmt_decimal
+from linter.dsl.values import (
+    Blank,
+    Capture,
+    Missing,
+    Quantity,
+    Ref,
+    RegexV,
+    RuleBug,
+    Verdict,
+    describe,
+    fmt_decimal,
+    same_unit,
+)
 
 HUNDRED = Quantity.exact(100)
 
@@ -203,6 +215,35 @@ def pct_matches(ctx: Context, stated: Any, computed: Any) -> Verdict:
     args = {**v.args, "rounded": fmt_decimal(rounded)}
     msg = "截尾而非四舍五入：写作 {lhs}%，计算为 {rhs}%，四舍五入应为 {rounded}%"
     return Verdict("rounding", v.evidence, v.location, v.assumed, v.violations, args, msg)
+
+
+@rule_function()
+def amount_matches(ctx: Context, stated: Any, value: Any) -> Verdict:
+    """A figure stated in the prose against a table's (docs/domain-rules.md §4.0: 元 → 万元).
+
+    Holds when the stated figure is the table's rounded half-up to the decimals stated (units converted:
+    "87.36万元" against 873,617.00 元). A figure **truncated** instead of rounded ("87.70" for 877,080 元)
+    is an info finding "截尾"; one within one unit of its last decimal an info 尾数差异; anything else fails
+    at the rule's severity: ``assert amount_matches(unit(m.amount, "万元"), row.col("合计"))``.
+    """
+    s, c, _ = same_unit(as_quantity(stated, ctx), as_quantity(value, ctx))
+    v = compare("==", s, c, ctx)
+    if v.status == "pass" or s.text is None:
+        return v
+    step = Decimal(1).scaleb(-decimals_of(s.text))
+    rounded = c.value.quantize(step, ROUND_HALF_UP)
+    if s.value == rounded:
+        return v if v.status != "fail" else Verdict("pass", v.evidence, v.location, v.assumed, args=v.args)
+    unit_word = c.unit or ""
+    args = {**v.args, "rounded": fmt_decimal(rounded), "converted": f"{fmt_decimal(c.value)}{unit_word}"}
+    if s.value == c.value.quantize(step, ROUND_DOWN):
+        v.evidence.method = "truncated"
+        msg = "截尾而非四舍五入：写作 {lhs}，表中 {rhs} 即 {converted}，四舍五入应为 {rounded}"
+        return Verdict("rounding", v.evidence, v.location, v.assumed, v.violations, args, msg)
+    if abs(s.value - c.value) <= step:
+        msg = "尾数差异：写作 {lhs}，表中 {rhs} 即 {converted}，四舍五入应为 {rounded}"
+        return Verdict("rounding", v.evidence, v.location, v.assumed, v.violations, args, msg)
+    return Verdict("fail", v.evidence, v.location, v.assumed, v.violations, args)
 
 
 @rule_function()
