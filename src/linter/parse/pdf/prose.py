@@ -4,8 +4,13 @@ Works on the characters the table extractor left over (``exclude`` holds the reg
 recognised by their number pattern (第X部分 / 一、 / （一） / 1.) *and* by looking different from the body text:
 larger, bold, or set in another typeface. Numbered lines in body style are list items, not headings — the seed's
 "(一) 负责区委日常工作…" duties and "(十) 本部门使用的支出功能分类科目" are paragraphs. Only when a document never
-styles a heading level do plain, short, stand-alone numbered lines count as headings of that level.
-Matching is done on NFKC text (Kangxi radicals, full-width brackets); the text kept is as printed.
+styles a heading level do plain, short, stand-alone numbered lines count as headings of that level; such a line
+also counts when the paragraph before it fills its last line, if it carries the next number after its open
+sibling and is set like it ("三、" after "二、", at the sibling's indent).
+Paragraphs break at an indent set by position, at a short or sentence-closing last line, at a wider gap, and at
+an indent typed as spaces after a line that closes a sentence (a justified last line fills the measure). Text set smaller than the body on a measure of its own
+keeps its own margins. Matching is done on NFKC text (Kangxi radicals, full-width brackets); the text kept is as
+printed.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ HEADER_ZONE = 0.1  # share of the page height at the top and bottom where furnit
 MAX_HEADING_CHARS = 60  # longer numbered text is a paragraph, however it is set
 MAX_PLAIN_HEADING_CHARS = 30  # a heading in body style must be shorter still
 MAX_UNNUMBERED_CHARS = 40
+MIN_BLOCK_LINES = 10  # lines of text in a smaller size that make a block with margins of its own
 DISPLAY_DELTA = 0.8  # pt larger than body text: a display heading
 UNNUMBERED_DELTA = 3.0  # pt larger than body text: a heading even without a number
 
@@ -82,6 +88,7 @@ class _Line:
     size: float
     font: str  # typeface of its CJK characters ("" when it has none)
     bold: bool
+    start: float  # where the first visible character begins: first-line indents are often typed as spaces
 
 
 @dataclass
@@ -94,6 +101,16 @@ class _Layout:
     pitch: float  # usual distance between the tops of two lines of one paragraph
     left: dict[int, float]  # left margin by page (pages of one width share their margins)
     right: dict[int, float]  # right edge of a full line by page
+    # (page width, size) → margins of text set smaller than the body on a measure of its own
+    blocks: dict[tuple[int, float], tuple[float, float]] = field(default_factory=dict)
+    widths: dict[int, int] = field(default_factory=dict)  # page widths (rounded) by page
+
+    def margins(self, ln: _Line) -> tuple[float | None, float | None]:
+        """Left margin and right edge of the text block ``ln`` belongs to."""
+        block = self.blocks.get((self.widths.get(ln.page, 0), ln.size))
+        if block is not None:
+            return block
+        return self.left.get(ln.page), self.right.get(ln.page)
 
 
 def extract_prose(
@@ -178,7 +195,9 @@ def _to_line(page: int, tl: TextLine, norm: str) -> _Line:
     visible = [c for c in tl.chars if c.text != " "]
     bold = sum(c.bold for c in visible) >= 0.6 * len(visible)
     font = fonts.most_common(1)[0][0] if fonts else ""
-    return _Line(page, " ".join(tl.text.split()), norm, tl.x0, tl.top, tl.x1, tl.bottom, tl.size, font, bold)
+    start = min((c.x0 for c in visible), default=tl.x0)
+    text = " ".join(tl.text.split())
+    return _Line(page, text, norm, tl.x0, tl.top, tl.x1, tl.bottom, tl.size, font, bold, start)
 
 
 def _font_key(font: object) -> str:
@@ -292,12 +311,17 @@ def _layout(body: list[_Line], widths: dict[int, int]) -> _Layout:
     by_width: dict[int, list[_Line]] = {}
     for ln in text_lines:
         by_width.setdefault(widths[ln.page], []).append(ln)
-    margins: dict[int, tuple[float, float]] = {}
-    for w, lines in by_width.items():
-        ends = sorted(ln.x1 for ln in lines)
-        margins[w] = (Counter(round(ln.x0) for ln in lines).most_common(1)[0][0], ends[int(0.75 * (len(ends) - 1))])
+    margins = {w: _margins(lines) for w, lines in by_width.items()}
     left = {n: margins[w][0] for n, w in widths.items() if w in margins}
     right = {n: margins[w][1] for n, w in widths.items() if w in margins}
+
+    # Text set smaller than the body in a block of its own (a page of 10.8 pt beside 12 pt body text, on a
+    # narrower measure) keeps its own margins: measured against the body's, every line of it looks indented.
+    small: dict[tuple[int, float], list[_Line]] = {}
+    for ln in body:
+        if len(ln.norm) >= 8 and ln.size < size - 0.5:
+            small.setdefault((widths[ln.page], ln.size), []).append(ln)
+    blocks = {key: _margins(lines) for key, lines in small.items() if len(lines) >= MIN_BLOCK_LINES}
 
     # Body typefaces are those of run-on lines (starting at the left margin): headings never run on, while
     # list items set in a second typeface (仿宋_GB2312 beside 仿宋) do.
@@ -315,7 +339,16 @@ def _layout(body: list[_Line], widths: dict[int, int]) -> _Layout:
         pitch=float(pitches.most_common(1)[0][0]) if pitches else 1.5 * size,
         left=left,
         right=right,
+        blocks=blocks,
+        widths=widths,
     )
+
+
+def _margins(lines: list[_Line]) -> tuple[float, float]:
+    """Left margin (where most lines begin, typed spaces included: a page of one-line items indented with spaces
+    still has its margin where the spaces begin) and right edge of a full line (most lines end short of it)."""
+    ends = sorted(ln.x1 for ln in lines)
+    return Counter(round(ln.x0) for ln in lines).most_common(1)[0][0], ends[int(0.75 * (len(ends) - 1))]
 
 
 def _heading_number(norm: str) -> tuple[int, str, int] | None:
@@ -325,6 +358,24 @@ def _heading_number(norm: str) -> tuple[int, str, int] | None:
         if m:
             return level, m.group(1), m.end()
     return None
+
+
+_NUMERAL_VALUE = {ch: i for i, ch in enumerate(_NUM, start=1)}
+
+
+def _numeral(number: str) -> int | None:
+    """The value of a heading number as printed: "12", "三", "十二", "二十一", "第三部分" (up to 99)."""
+    core = number.removeprefix("第").removesuffix("部分")
+    if core.isdigit():
+        return int(core)
+    if not core or any(ch not in _NUMERAL_VALUE for ch in core) or len(core) > 3:
+        return None
+    if "十" not in core:
+        return _NUMERAL_VALUE[core] if len(core) == 1 else None
+    tens, _, units = core.partition("十")
+    if any(part and (len(part) > 1 or part == "十") for part in (tens, units)):
+        return None
+    return (_NUMERAL_VALUE[tens] if tens else 1) * 10 + (_NUMERAL_VALUE[units] if units else 0)
 
 
 def _canonical_number(level: int, number: str) -> str:
@@ -358,7 +409,7 @@ class _Reader:
         )
 
     def full(self, ln: _Line) -> bool:
-        right = self.layout.right.get(ln.page)
+        right = self.layout.margins(ln)[1]
         return right is not None and ln.x1 >= right - 2 * ln.size
 
     def ended(self, ln: _Line) -> bool:
@@ -369,18 +420,27 @@ class _Reader:
         """
         if self.full(ln):
             return False
-        left, right = self.layout.left.get(ln.page), self.layout.right.get(ln.page)
+        left, right = self.layout.margins(ln)
         if left is not None and right is not None and ln.x1 - left < 0.6 * (right - left):
             return True
         return ln.norm.endswith(_PARAGRAPH_END)
 
     def indented(self, ln: _Line) -> bool:
-        left = self.layout.left.get(ln.page)
+        left = self.layout.margins(ln)[0]
         return left is not None and ln.x0 >= left + 0.8 * ln.size
+
+    def space_indented(self, ln: _Line) -> bool:
+        """Set at the margin but indented by spaces typed before its first character."""
+        left = self.layout.margins(ln)[0]
+        return left is not None and ln.start >= left + 0.8 * ln.size
 
     def breaks(self, prev: _Line, ln: _Line) -> bool:
         """Does ``ln`` start a new paragraph after ``prev``?"""
         if self.indented(ln) or abs(ln.size - prev.size) > 1 or self.ended(prev):
+            return True
+        if self.space_indented(ln) and prev.norm.endswith(_PARAGRAPH_END):
+            # a justified last line fills the measure: the spaces typed before the next line tell. Spaces before
+            # a line that carries on an unfinished sentence are stray (a manual break), not an indent.
             return True
         if ln.page == prev.page:
             return ln.top - prev.top > 1.4 * self.layout.pitch + 1 or self._excluded_between(ln.page, prev, ln)
@@ -392,8 +452,9 @@ class _Reader:
     def _excluded_between(self, page: int, a: _Line, b: _Line) -> bool:
         return any(a.bottom <= box[1] and box[3] <= b.top for box in self.exclude.get(page, []))
 
-    def heading_at(self, i: int, plain_levels: set[int]) -> _Heading | None:
-        """The heading starting at body line ``i``, if it is one."""
+    def heading_at(self, i: int, plain_levels: set[int], siblings: dict[int, _Line] | None = None) -> _Heading | None:
+        """The heading starting at body line ``i``, if it is one. ``siblings``: the first line of the open heading
+        at each level (the one a next heading of that level follows)."""
         ln = self.body[i]
         number = _heading_number(ln.norm)
         if self.styled(ln):
@@ -401,7 +462,9 @@ class _Reader:
         if number is None or number[0] not in plain_levels:
             return None
         prev = self.body[i - 1] if i else None
-        standalone = (prev is None or self.breaks(prev, ln)) and not self.full(ln)
+        standalone = (
+            prev is None or self.breaks(prev, ln) or self._next_sibling(ln, number, (siblings or {}).get(number[0]))
+        ) and not self.full(ln)
         if (
             standalone
             and abs(ln.size - self.layout.size) <= 0.5
@@ -410,6 +473,32 @@ class _Reader:
         ):
             return _Heading([ln], number[0], _canonical_number(number[0], number[1]), number[2])
         return None
+
+    def _next_sibling(self, ln: _Line, number: tuple[int, str, int], sibling: _Line | None) -> bool:
+        """Is ``ln`` the next heading after ``sibling``, though nothing marks the paragraph before it as ended (its
+        last line fills the measure)? It must carry the next number and be set as the sibling is: same size,
+        typeface and weight, starting where it starts, and hold no sentence. A line of running text that merely
+        begins with "三、" does not follow a "二、" heading set so."""
+        if sibling is None or "。" in ln.norm:
+            return False
+        before = _heading_number(sibling.norm)
+        if before is None or before[0] != number[0]:
+            return False
+        a, b = _numeral(before[1]), _numeral(number[1])
+        return (
+            a is not None
+            and b == a + 1
+            and abs(ln.size - sibling.size) <= 0.5
+            and (ln.font, ln.bold) == (sibling.font, sibling.bold)
+            and abs(ln.start - sibling.start) <= ln.size
+        )
+
+    def page_title(self, i: int) -> bool:
+        """Body line ``i`` opens its page, centred: a chapter title."""
+        ln = self.body[i]
+        width = self.layout.widths.get(ln.page)
+        first = i == 0 or self.body[i - 1].page != ln.page
+        return first and width is not None and abs((ln.x0 + ln.x1) / 2 - width / 2) <= 1.5 * ln.size
 
     def _styled_heading(self, i: int, number: tuple[int, str, int] | None) -> _Heading | None:
         ln = self.body[i]
@@ -463,7 +552,8 @@ def _sections(body: list[_Line], layout: _Layout, exclude: dict[int, list[BBox]]
 
     roots: list[Section] = []
     stack: list[Section] = []
-    unnumbered: list[tuple[_Line, int]] = []  # first line and level of each unnumbered heading so far
+    openers: list[_Line] = []  # the first line of each heading on the stack
+    unnumbered: list[tuple[_Line, int, bool]] = []  # first line, level and page-title-ness of unnumbered headings
     preamble: Section | None = None
     para: list[_Line] = []
 
@@ -484,7 +574,8 @@ def _sections(body: list[_Line], layout: _Layout, exclude: dict[int, list[BBox]]
 
     i = 0
     while i < len(body):
-        heading = reader.heading_at(i, plain_levels)
+        siblings = {sec.level: ln for sec, ln in zip(stack, openers, strict=True) if sec.number is not None}
+        heading = reader.heading_at(i, plain_levels, siblings)
         if heading is None:
             ln = body[i]
             if para and reader.breaks(para[-1], ln):
@@ -496,19 +587,26 @@ def _sections(body: list[_Line], layout: _Layout, exclude: dict[int, list[BBox]]
         first = heading.lines[0]
         level = heading.level
         if level is None:
-            # an unnumbered heading ranks with earlier ones of its style, else just below the heading it follows
+            # an unnumbered heading ranks with earlier ones of its style, else with earlier chapter titles when it
+            # is one (a page's centred title set a little smaller than the others), else just below the heading
+            # it follows
+            title = reader.page_title(i)
             same = [
                 lv
-                for ln, lv in unnumbered
+                for ln, lv, _ in unnumbered
                 if abs(ln.size - first.size) <= 1 and (ln.font, ln.bold) == (first.font, first.bold)
             ]
+            if not same and title:
+                same = [lv for ln, lv, was_title in unnumbered if was_title and ln.font == first.font]
             level = same[-1] if same else (stack[-1].level + 1 if stack else 1)
-            unnumbered.append((first, level))
+            unnumbered.append((first, level, title))
         section = _section(heading, level)
         while stack and stack[-1].level >= level:
             stack.pop()
+            openers.pop()
         (stack[-1].children if stack else roots).append(section)
         stack.append(section)
+        openers.append(first)
         i += len(heading.lines)
     flush()
     return roots
