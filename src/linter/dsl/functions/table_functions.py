@@ -342,7 +342,9 @@ def col_having(ctx: Context, target: Any, *parts: Any) -> Any:
     ``r.col_having("决算数", "合计")`` is "决算数/合计" in the Hubei 三公 table and "合计/决算数" in the
     Shanghai one; ``r.col_having(re"^(小计|合计)$")`` is the total column whatever it is called. Like
     ``col``: on a table a column, on a row its cell (in the row's lane), on a row list their cells.
-    Not found or ambiguous → insufficient_data.
+    Of several matches, one whose path has just these headers, or whose own (last) header is one of
+    them, is taken ("预算数" over 合计 and 人员经费 is the 合计 column). Not found or ambiguous →
+    insufficient_data.
     """
     ctx.tick()
     if not parts:
@@ -356,6 +358,8 @@ def col_having(ctx: Context, target: Any, *parts: Any) -> Any:
     hits = [c for c in hits if c.role == "amount"] or hits
     if len(hits) > 1:
         hits = [c for c in hits if len(column_path(c)) == len(parts)] or hits
+    if len(hits) > 1:  # "预算数" over 合计/人员经费/…: the column whose own (last) header is named
+        hits = [c for c in hits if any(_header_hit(p, normalise_label(column_path(c)[-1])) for p in parts)] or hits
     what = "+".join(p.pattern if isinstance(p, RegexV) else as_text(p) for p in parts)
     if not hits:
         raise Missing(f"{describe(TableV(t))} 没有列 {what} / no column with headers {what!r}")
