@@ -182,16 +182,19 @@ def _longest_common_run(a: str, b: str) -> int:
 
 @rule_function()
 def containing(ctx: Context, items: Any, pattern: Any) -> list[Any]:
-    """The items of a list (paragraphs, sentences, sections, matches, cells) whose text contains the
-    pattern: a ``re"…"``, or a text found as printed or compared as labels (spaces, punctuation and
+    """The items of a list (paragraphs, sentences, sections, matches, cells, captures) whose text contains
+    the pattern: a ``re"…"``, or a text found as printed or compared as labels (spaces, punctuation and
     brackets ignored, so "党委办公厅（室）及相关机构事务" is found in "…党委办公厅室及相关机构事务款…").
 
-    ``count(paragraphs(s).containing(r.label)) > 0``: some paragraph names the row.
+    ``count(paragraphs(s).containing(r.label)) > 0``: some paragraph names the row;
+    ``count([m.reason].containing(r.name)) > 0``: a captured reason names it.
     """
     out = []
     for it in as_list(items):
-        sents = scope_of(it, ctx)
-        joined = "".join(s.text for s in sents)
+        if isinstance(it, Capture):  # a captured piece of a sentence: only its own text
+            joined = it.text or ""
+        else:
+            joined = "".join(s.text for s in scope_of(it, ctx))
         ctx.tick(1 + len(joined) // 64)
         if text_has(joined, pattern):
             out.append(it)
