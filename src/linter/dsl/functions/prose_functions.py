@@ -88,7 +88,9 @@ def section(ctx: Context, *args: Any, number: Any = None, level: Any = None) -> 
     """
     found = sections(ctx, *args, number=number, level=level)
     if not found:
-        what = " ".join(as_text(a) for a in args if not isinstance(a, Scope)) or as_text(number or "")
+        what = " ".join(
+            f're"{a.pattern}"' if isinstance(a, RegexV) else as_text(a) for a in args if not isinstance(a, Scope)
+        ) or as_text(number or "")
         raise Missing(f"没有找到章节 {what} / section {what!r} not found")
     return found[0]
 
