@@ -5,10 +5,17 @@ nothing else at error or warning; every other completeness check passes there (t
 empty-table statements, 三公 split and reasons, 机关运行经费, 政府采购, 名词解释, detail level, units). The two
 real Shanghai 决算 PDFs (another layout: 十、预算绩效管理情况, 十一、其他重要事项 →（一）机关运行经费…, 表七 三公,
 no 绩效自评表 attached) are read completely; their error and warning findings were checked by hand against the
-rendered pages (see ``REAL_SERIOUS``).
+rendered pages (see ``REAL_SERIOUS``). The empty-table statement is found wherever the template or a page break
+puts it, and a template instruction left in print is residue, never the statement (issue 12).
 """
 
 from __future__ import annotations
+
+import copy
+
+import pytest
+
+from linter.core.model import Paragraph, iter_sections
 
 OURS = "FL.C."
 WORDING = ("FL.C.19",)  # template residue: owned by the wording rules
@@ -139,3 +146,58 @@ def test_real_files_are_read_in_the_shanghai_layout(real_results):
     finance = real_results[FINANCE]
     assert finance.rule_status("FL.C.07.three_public") == "pass"  # "无三公" and 决算 blank: no contradiction
     assert finance.rule_status("FL.C.08") == "not_applicable"
+
+
+# ---- issue 12: the empty-table statement wherever it is printed ------------------------------------------------
+
+INSTRUCTION = "无{fund}预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明："
+
+
+@pytest.mark.parametrize("where", ["below_instruction", "next_page"])
+def test_statement_away_from_the_notes_is_found_and_the_instruction_is_residue(real_docs, default_packs, where):
+    """The 规划 file as it would read had the preparer kept the template's instruction line under 表八 and 表九
+    ("无…的，仍保留该表格式，并在本表下方作下述说明：") and written the statement below it: the notes stop at the
+    instruction, and both lines become prose of the section open on that page — or the statement is pushed to the
+    top of the next page. The statement is still found (no FL.C.05 "missing statement" error, not twice, not once),
+    and each instruction is template residue (FL.C.19, once per table)."""
+    from linter.dsl import evaluate
+
+    doc = copy.deepcopy(real_docs[PLAN])
+    for key, fund in (("government_fund", "政府性基金"), ("state_capital", "国有资本经营")):
+        t = next(t for t in doc.tables if t.key == key)
+        statement = next(n for n in t.notes if n.text.startswith("说明："))
+        t.notes.remove(statement)
+        open_section = [s for s in iter_sections(doc.sections) if s.page <= t.page][-1]
+        page = t.page_end + 1 if where == "next_page" else t.page
+        instruction = INSTRUCTION.format(fund=fund)
+        open_section.paragraphs += [
+            Paragraph(instruction, instruction, t.page, t.page),
+            Paragraph(statement.text, statement.text, page, page),
+        ]
+    result = evaluate(default_packs, doc)
+    assert [f.message for f in result.findings if f.rule_id in ("FL.C.05", "FL.C.06", "FL.C.07")] == []
+    assert result.rule_status("FL.C.05") == "pass"
+    assert result.rule_status("FL.C.07") == "pass"
+    residue = sorted(f.args["match"] for f in result.findings if f.rule_id == "FL.C.19" and "表格式" in f.args["match"])
+    assert residue == [INSTRUCTION.format(fund=fund).rstrip("：") for fund in ("国有资本经营", "政府性基金")]
+
+
+def test_instruction_alone_is_no_statement(real_docs, default_packs):
+    """Only the instruction under 表八, the statement deleted: FL.C.05 reports the missing statement (the
+    instruction names the fund, as a condition: it is not the statement), FL.C.19 the instruction."""
+    from linter.dsl import evaluate
+
+    doc = copy.deepcopy(real_docs[PLAN])
+    t = next(t for t in doc.tables if t.key == "government_fund")
+    t.notes = [n for n in t.notes if not n.text.startswith("说明：")]
+    instruction = INSTRUCTION.format(fund="政府性基金")
+    [s for s in iter_sections(doc.sections) if s.page <= t.page][-1].paragraphs.append(
+        Paragraph(instruction, instruction, t.page, t.page)
+    )
+    result = evaluate(default_packs, doc)
+    assert [(f.rule_id, f.severity, f.args.get("fund")) for f in result.findings if f.rule_id == "FL.C.05"] == [
+        ("FL.C.05", "error", "政府性基金")
+    ]
+    assert [f.args["match"] for f in result.findings if f.rule_id == "FL.C.19" and "表格式" in f.args["match"]] == [
+        instruction.rstrip("：")
+    ]

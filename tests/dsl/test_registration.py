@@ -20,7 +20,7 @@ NAMES = {
     "above", "absent", "agrees", "amount", "below", "between", "captures", "cell", "cells", "children", "col",
     "col_having", "columns", "containing", "contains", "count", "document", "find", "form_value", "headers",
     "headings", "in_order", "is_blank", "is_empty", "is_number", "is_zero", "items", "label", "matches", "mentions",
-    "metadata", "name_variants", "none", "notes", "number", "numbering_gaps", "paragraphs", "parent", "pct",
+    "metadata", "name_variants", "nearby", "none", "notes", "number", "numbering_gaps", "paragraphs", "parent", "pct",
     "pct_matches", "printed", "ratio", "repeats", "row", "rows", "section", "sections", "sentences", "signed", "sum",
     "table", "tables", "target", "text", "title", "toc", "toc_entry", "unit", "year", "yoy",
 }  # fmt: skip

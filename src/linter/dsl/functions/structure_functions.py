@@ -1,7 +1,7 @@
 """文档结构 / Document structure.
 
 The table of contents (目录) and what its entries name in the body, titles as they are compared, the
-printing order, one level up, the headings, and the document's metadata.
+printing order, one level up, the headings, the prose printed near a table, and the document's metadata.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from linter.core.findings import Evidence, Location
 from linter.core.model import Metadata, Section, Table, iter_sections
 from linter.core.text import normalise_label, normalise_prose, split_number
 from linter.dsl.functions.shared import as_int, as_list, location_of, norm_number
+from linter.dsl.functions.table_functions import notes
 from linter.dsl.registration import rule_function
 from linter.dsl.runtime import Context, as_text
 from linter.dsl.values import (
@@ -221,6 +222,37 @@ def parent(ctx: Context, x: Any) -> RowV | Scope:
                 return ctx.section_scope(s)
         raise Missing(f"“{x.name}”是顶层章节 / a top-level section has no parent")
     raise RuleBug("parent() 需要一行或一个章节 / parent() needs a row or a section")
+
+
+@rule_function()
+def nearby(ctx: Context, target: Any) -> Scope:
+    """The prose printed near a table, besides its own notes: every paragraph on the table's pages and on
+    the page after its last one, whatever section the parser gave it to, and the notes of the other
+    tables printed there.
+
+    A statement the template puts under the table is found here when it is not read as the table's
+    note: printed below a template instruction line (the notes stop at that line, the rest is prose),
+    or pushed to the top of the next page (prose of the section where it lands, or a note of the table
+    that opens that page). The text nearby may be about another table, so look for what names this one:
+    ``t.notes().contains(said) or t.nearby().contains(said)``.
+    """
+    if not isinstance(target, TableV):
+        raise RuleBug("nearby() 需要一张表 / nearby() needs a table")
+    t = target.table
+    first, last = t.page, t.page_end + 1
+    out: list[Sentence] = []
+    prose = ctx.document_scope().sentences
+    ctx.tick(len(prose))
+    for s in prose:
+        p = s.paragraph
+        lo, hi = (p.page, p.page_end) if p is not None else (s.page, s.page)
+        if lo is not None and hi is not None and lo <= last and hi >= first:
+            out.append(s)
+    for other in ctx.document.tables:
+        ctx.tick()
+        if other is not t and other.page <= last and other.page_end >= first:
+            out.extend(s for s in notes(ctx, TableV(other)).sentences if s.page is not None and first <= s.page <= last)
+    return Scope(f"{describe(target)} 附近", tuple(out))
 
 
 @rule_function()
