@@ -55,6 +55,11 @@ class SlotGrid:
         """The bbox of slot (r, c) alone; None where the format has no layout."""
         return None
 
+    def cell_page(self, r: int, c: int) -> int:
+        """The page the merged cell covering slot (r, c) is printed on: its row's, unless the format joined a
+        row split by a page break (its amounts printed on the next page)."""
+        return self.pages[r]
+
 
 def origin_texts(grid: SlotGrid, r: int) -> list[str]:
     """The squashed texts of the cells starting in row ``r``, blanks included."""
@@ -228,11 +233,11 @@ def _body_rows(
             # One cell per column, so that a column is addressable in every row: a slot covered by a merged
             # cell reads as blank, its text stays with the cell's leftmost slot.
             if c in anchors:
-                text, bbox = grid.text_at(r, c).strip(), grid.cell_bbox(r, c)
+                text, bbox, cell_page = grid.text_at(r, c).strip(), grid.cell_bbox(r, c), grid.cell_page(r, c)
             else:
-                text, bbox = "", grid.slot_bbox(r, c)
+                text, bbox, cell_page = "", grid.slot_bbox(r, c), page
             value = amount_value(text) if roles[c] == "amount" else None
-            cells.append(Cell(column=c, text=text, value=value, page=page, bbox=bbox))
+            cells.append(Cell(column=c, text=text, value=value, page=cell_page, bbox=bbox))
         if (
             not any(cell.text for cell in cells)
             and label is None

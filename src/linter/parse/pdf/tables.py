@@ -14,10 +14,27 @@ from dataclasses import dataclass, field
 from linter.core.catalogue import Catalogue, TableSpec
 from linter.core.model import BBox, Note, Table
 from linter.core.numbers import parse_amount
-from linter.core.text import is_note_start, join_wrapped, norm, squash
+from linter.core.text import (
+    is_note_start,
+    join_wrapped,
+    norm,
+    normalise_number,
+    normalise_title,
+    squash,
+    strip_enumerator,
+)
 from linter.parse.pdf.grid import Grid, GridCell, build_grid, find_grids
 from linter.parse.pdf.pages import Page, TextLine, _make_line
-from linter.parse.table_builder import Caption, SlotGrid, build_table, column_roles, is_blank_total, is_lanci_row
+from linter.parse.table_builder import (
+    KEY_ROLES,
+    Caption,
+    SlotGrid,
+    build_table,
+    column_roles,
+    is_blank_total,
+    is_lanci_row,
+    split_lanes,
+)
 
 EDGE_TOL = 2.0  # pt: column edges of a continuation part may drift this much
 IDENTITY_REACH = 130.0  # pt above the top rule where a title, 表号 or 单位 line may sit
@@ -30,6 +47,12 @@ _UNIT_NAME = re.compile(
 )
 _LABEL_END = re.compile(r"(?:单位|部门)(?:名称)?(?:[（(](?:盖章|名称)[)）])?[:：]$")  # a label whose value is set apart
 _PRE_LINE = re.compile(r"^(?:填报日期|填报人|联系电话|编制日期)[:：]")
+# a continuation caption, at the end of the line: 续表, 续表1, （续）, (续表), 续上表, 接上表, after a 表号 or title or alone
+_CONTINUED = re.compile(
+    r"(?:[（(]\s*(?:续\s*表?|续\s*上\s*表|接\s*上\s*表)\s*[\d一二三四五六七八九十]*\s*[)）]"
+    r"|续\s*表\s*[\d一二三四五六七八九十]*|续\s*上\s*表|接\s*上\s*表)\s*$"
+)
+_BARE_NUMBER = re.compile(r"附?表\d+")  # 表1 / 附表2 of 表1（续）: no 表号 of a known template
 _FOOTER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|\d+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
 _NOTE_ITEM = re.compile(r"^(?:\d+\s*[.．、]|[（(]\d+[)）])")
 _HEADER_WORD = re.compile(
@@ -45,28 +68,29 @@ def extract_tables(
     (grid, the title / 表号 / 单位 lines above it, the notes below it) so the prose extractor can skip those regions."""
     consumed: dict[int, list[BBox]] = {}
     groups: list[list[_Part]] = []
-    orphan: tuple[int, str, BBox] | None = None  # a 表号 left alone at the foot of the previous page
+    orphan: _Orphan | None = None  # a caption (表号, title, 单位) left alone at the foot of the previous page
     for page in pages:
         parts = _page_parts(page, catalogue)
-        if orphan is not None and parts and orphan[0] == page.number - 1:
-            first = parts[0]
-            if first.title is not None and first.number is None and not first.text_above:
-                first.number = orphan[1]  # "公开04表" at the foot of one page, its table on the next
-                consumed.setdefault(orphan[0], []).append(orphan[2])
-        orphan = _orphan_number(page, parts, catalogue)
+        if orphan is not None and parts and orphan.page == page.number - 1 and _adopt(parts[0], orphan, catalogue):
+            consumed.setdefault(orphan.page, []).extend(ln.bbox for ln in orphan.lines)
+        orphan = _orphan_caption(page, parts, catalogue)
         for part in parts:
-            if part.title is None and part.number is None:
+            if part.title is None and part.number is None and not part.continued:
                 part.title = _title_in_grid(part.grid, catalogue)
             consumed.setdefault(page.number, []).append(_round(part.grid.bbox))
             consumed[page.number].extend(ln.bbox for ln in part.lines)
-            prev = groups[-1][-1] if groups else None
-            if prev is not None and _continues(prev, part):
-                if part.grid.xs != prev.grid.xs:  # a subset of the columns: rebuild on the table's edges
-                    rebuilt = build_grid(page.number, part.grid.hsegs, part.grid.vsegs, part.grid.chars, prev.grid.xs)
+            group = groups[-1] if groups else None
+            edges = _continuation_edges(group, part, catalogue) if group is not None else None
+            if group is not None and edges is not None:
+                if part.grid.xs != edges:  # a subset of the columns: rebuild on the table's edges
+                    rebuilt = build_grid(page.number, part.grid.hsegs, part.grid.vsegs, part.grid.chars, edges)
                     if rebuilt is not None:
                         part.grid = rebuilt
-                groups[-1].append(part)
+                group.append(part)
             elif part.grid.chars:
+                if part.continued:  # 公开04表（续） that continues nothing here: still that table
+                    part.number = part.number or part.cont_number
+                    part.title = part.title or part.cont_title
                 groups.append([part])
     tables = [_build_table(group, catalogue) for group in groups]
     return tables, consumed
@@ -89,10 +113,18 @@ class _Part:
     text_below: bool = False  # prose after this grid on its page, besides its notes
     notes: list[Note] = field(default_factory=list)
     lines: list[TextLine] = field(default_factory=list)  # identity and note lines consumed
+    continued: bool = False  # captioned as a continuation: 续表, 续表1, （续）, 公开03表（续）, …决算表（续）
+    cont_number: str | None = None  # the 表号 / title the continuation caption names (公开03表 of 公开03表（续）)
+    cont_title: str | None = None
 
     @property
     def has_identity(self) -> bool:
         return any(v is not None for v in (self.title, self.number, self.unit, self.unit_name))
+
+    @property
+    def named(self) -> bool:
+        """A title or 表号 of its own: a table of its own (a repeated 单位 line alone does not make one)."""
+        return self.title is not None or self.number is not None
 
 
 def _page_parts(page: Page, catalogue: Catalogue) -> list[_Part]:
@@ -121,23 +153,73 @@ def _page_parts(page: Page, catalogue: Catalogue) -> list[_Part]:
     return parts
 
 
-def _orphan_number(page: Page, parts: list[_Part], catalogue: Catalogue) -> tuple[int, str, BBox] | None:
-    """A 表号 alone on the last text line of the page, below every table: it belongs to the table that opens the
-    next page (a page break between a table's number and its title)."""
+@dataclass
+class _Orphan:
+    """Caption lines (表号, title, 单位) left at the foot of a page, below every table on it."""
+
+    page: int
+    lines: list[TextLine]
+    number: str | None = None
+    title: str | None = None
+    unit: str | None = None
+    unit_name: str | None = None
+
+
+def _orphan_caption(page: Page, parts: list[_Part], catalogue: Catalogue) -> _Orphan | None:
+    """A table's caption alone on the last text lines of the page, below every table: it belongs to the table
+    that opens the next page (a page break between a table's caption and its grid)."""
     floor = max((max([p.grid.ys[-1], *(ln.bottom for ln in p.lines)]) for p in parts), default=0.0)
-    floor = max(floor, page.height / 2)  # a 表号 left alone sits low on the page
+    floor = max(floor, page.height / 2)  # a caption left alone sits low on the page
     inside = {id(ch) for p in parts for ch in p.grid.chars}
     chars = [ch for ch in page.chars if id(ch) not in inside and ch.top >= floor - 1]
     if not any(ch.text == "表" for ch in chars):
-        return None  # no 表号 there (the common case: nothing to lay out)
+        return None  # no 表号 or title there (the common case: nothing to lay out)
     lines = [ln for ln in page.lines(chars) if ln.text and not _is_footer(ln)]
     if not lines:
         return None
-    last = max(lines, key=lambda ln: ln.bottom)
-    if any(ln is not last and ln.bottom > last.top for ln in lines):
-        return None  # not alone on its line
-    kind, value = _classify(last.text, catalogue)
-    return (page.number, value, last.bbox) if kind == "number" and value else None
+    orphan = _Orphan(page.number, [])
+    bottom = max(ln.bottom for ln in lines)
+    for row in _baseline_rows(sorted(lines, key=lambda ln: -ln.bottom))[:IDENTITY_ROWS]:
+        if bottom - max(ln.bottom for ln in row) > IDENTITY_REACH:
+            break
+        kinds = [_classify(ln.text, catalogue) for ln in row]
+        if any(kind not in ("number", "title", "unit", "unit_name") for kind, _ in kinds):
+            break
+        if orphan.title is not None and (orphan.number or any(kind != "number" for kind, _ in kinds)):
+            break  # above the title only a 表号 printed over it
+        if any(kind == "title" and strip_enumerator(value or "") != value for kind, value in kinds):
+            break  # "三、支出决算表": a heading naming a table, not its caption
+        for ln, (kind, value) in zip(row, kinds, strict=True):
+            orphan.lines.append(ln)
+            if kind == "number":
+                orphan.number = orphan.number or value
+            elif kind == "unit":
+                orphan.unit = orphan.unit or value
+            elif kind == "unit_name":
+                orphan.unit_name = orphan.unit_name or value
+            elif kind == "title":
+                orphan.title = value
+    return orphan if orphan.number or orphan.title else None
+
+
+def _adopt(first: _Part, orphan: _Orphan, catalogue: Catalogue) -> bool:
+    """The caption left at the foot of the previous page is that of ``first``, the page's first table, when
+    nothing stands between them and it fills what ``first`` lacks: its 表号 ("公开04表" over a title on the next
+    page), or its whole caption (the grid alone on the next page)."""
+    if first.text_above or first.continued:
+        return False
+    if first.title is not None:
+        if first.number is not None or orphan.number is None or orphan.title is not None:
+            return False
+    elif first.number is not None:
+        return False
+    elif orphan.title is None:
+        first.title = _title_in_grid(first.grid, catalogue)  # a form's title in its first row, its 表号 above it
+    first.number = first.number or orphan.number
+    first.title = first.title or orphan.title
+    first.unit = first.unit or orphan.unit
+    first.unit_name = first.unit_name or orphan.unit_name
+    return True
 
 
 def _title_in_grid(grid: Grid, catalogue: Catalogue) -> str | None:
@@ -152,19 +234,27 @@ def _title_in_grid(grid: Grid, catalogue: Catalogue) -> str | None:
 
 
 def _read_identity(part: _Part, above: list[TextLine], catalogue: Catalogue) -> None:
-    """Title, 表号, 单位 lines upwards from the top rule; stops at the title or at any other text (prose)."""
+    """Title, 表号, 单位 lines upwards from the top rule; stops at the title or at any other text (prose).
+
+    A continuation caption (续表, （续）, 公开03表（续）, …决算表（续）) marks the part as continued; the 表号 and
+    title printed with it name the table it continues, they do not make it a table of its own."""
     top = part.grid.ys[0]
     for row in _baseline_rows(sorted(above, key=lambda ln: -ln.bottom))[:IDENTITY_ROWS]:
         if top - max(ln.bottom for ln in row) > IDENTITY_REACH:
-            return
+            break
         kinds = [_classify(ln.text, catalogue) for ln in row]
-        if any(kind is None for kind, _ in kinds):
-            return
-        if part.title is not None and (part.number or any(kind != "number" for kind, _ in kinds)):
-            return  # above the title only a 表号 printed over it (Jiangsu) still belongs to the table
+        if any(kind is None for kind, _ in kinds) or not _above_head(part, [kind for kind, _ in kinds]):
+            break
         for ln, (kind, value) in zip(row, kinds, strict=True):
             part.lines.append(ln)
-            if kind == "number":
+            if kind == "continued":
+                part.continued = True
+                base_kind, base = _classify(value, catalogue) if value else (None, None)
+                if base_kind == "number":
+                    part.cont_number = base
+                elif base_kind == "title":
+                    part.cont_title = base
+            elif kind == "number":
                 part.number = part.number or value
             elif kind == "unit":
                 part.unit = part.unit or value
@@ -172,10 +262,41 @@ def _read_identity(part: _Part, above: list[TextLine], catalogue: Catalogue) -> 
                 part.unit_name = part.unit_name or value
             elif kind == "title":
                 part.title = value
+    if part.continued:
+        part.cont_number = part.cont_number or part.number
+        part.cont_title = part.cont_title or part.title
+        part.number = part.title = None
+
+
+def _above_head(part: _Part, kinds: list[str | None]) -> bool:
+    """Whether a caption row of ``kinds`` still belongs to the table. Up to the caption's head (its title or its
+    continuation mark) every caption row does; above it only a 表号 printed over the title (Jiangsu), a
+    continuation mark over the title, or the title over a 续表 mark."""
+    if part.title is None and not part.continued:
+        return True
+    for kind in kinds:
+        if kind == "number" and part.number is None and part.cont_number is None:
+            continue
+        if kind == "continued" and not part.continued:
+            continue
+        if kind == "title" and part.title is None and part.cont_title is None:
+            continue
+        return False
+    return True
 
 
 def _classify(text: str, catalogue: Catalogue) -> tuple[str | None, str | None]:
-    """What an identity line is: ("title" | "number" | "unit" | "unit_name" | "pre", value), or (None, None)."""
+    """What an identity line is: ("title" | "number" | "unit" | "unit_name" | "pre", value), ("continued", the
+    表号 or title it names, or None), or (None, None)."""
+    m = _CONTINUED.search(text)
+    if m:
+        base = re.sub(r"\s+", " ", text[: m.start()]).strip()
+        if not base or _BARE_NUMBER.fullmatch(norm(base)):
+            return "continued", None  # 续表, 续表1, （续）, 表1（续）
+        for named in (base, base + "表"):  # 支出决算表（续）, 支出决算续表
+            kind, _ = _classify(named, catalogue)
+            if kind in ("number", "title"):
+                return "continued", named
     t = norm(text)
     m = _CURRENCY.search(t)
     if m:
@@ -235,18 +356,51 @@ def _read_notes(part: _Part, below: list[TextLine]) -> None:
         part.notes.append(Note(join_wrapped([ln.text for ln in group]), part.page.number, _union(group)))
 
 
-def _continues(prev: _Part, part: _Part) -> bool:
-    """A grid at the top of the next page, with nothing above it and the same columns, continues the table."""
-    return (
-        part.page.number == prev.page.number + 1
-        and prev.last_on_page
-        and part.first_on_page
-        and not prev.notes
-        and not prev.text_below
-        and not part.has_identity
-        and not part.text_above
-        and _compatible_edges(prev.grid.xs, part.grid.xs)
-    )
+def _continuation_edges(group: list[_Part], part: _Part, catalogue: Catalogue) -> list[float] | None:
+    """The column edges on which ``part`` continues the table ``group``, or None when it does not continue it.
+
+    A grid at the top of the page after the table's last part, the table running to the foot of its page (no
+    notes), with matching columns: it continues the table when nothing is printed above it but a repeated 单位
+    line, or when its caption says it is a continuation (续表, （续）, 公开03表（续）, the title with （续）) of this
+    table. The columns match at the same edges (a merge may hide some), or, on a page of another size (a
+    landscape part of a portrait table) or under a continuation caption, in the same proportions."""
+    prev = group[-1]
+    if not (
+        part.page.number == prev.page.number + 1 and prev.last_on_page and part.first_on_page and not prev.notes
+    ):
+        return None
+    if part.continued:
+        if not _same_table(group, part, catalogue):
+            return None
+    elif prev.text_below or part.named or part.text_above:
+        return None
+    master, xs = prev.grid.xs, part.grid.xs
+    if _compatible_edges(master, xs):
+        return master
+    rescaled = part.continued or abs(part.page.width - prev.page.width) > 1.0
+    return xs if rescaled and _proportional_edges(master, xs) else None
+
+
+def _continues(prev: _Part, part: _Part, catalogue: Catalogue | None = None) -> bool:
+    """Whether ``part`` continues the table whose last part is ``prev`` (see :func:`_continuation_edges`)."""
+    return _continuation_edges([prev], part, catalogue or Catalogue()) is not None
+
+
+def _same_table(group: list[_Part], part: _Part, catalogue: Catalogue) -> bool:
+    """The 表号 or title a continuation caption names (none: 续表) is that of the table ``group``."""
+    spec, number, title = _identity(group, catalogue)
+    if part.cont_number is not None:
+        if number is not None:
+            return normalise_number(part.cont_number) == normalise_number(number)
+        named = catalogue.match_number(part.cont_number, "hubei" if part.cont_number.startswith("公开") else "shanghai")
+        return spec is None or named is None or named is spec
+    if part.cont_title is not None:
+        a, b = normalise_title(part.cont_title), normalise_title(title or "")
+        if a and b and (a == b or a.endswith(b) or b.endswith(a)):
+            return True
+        named = catalogue.match_title(part.cont_title)
+        return named is not None and named is spec
+    return True
 
 
 def _compatible_edges(master: list[float], xs: list[float]) -> bool:
@@ -254,6 +408,17 @@ def _compatible_edges(master: list[float], xs: list[float]) -> bool:
     if abs(master[0] - xs[0]) > EDGE_TOL or abs(master[-1] - xs[-1]) > EDGE_TOL:
         return False
     return all(any(abs(x - m) <= EDGE_TOL for m in master) for x in xs)
+
+
+def _proportional_edges(master: list[float], xs: list[float]) -> bool:
+    """The same columns drawn to another width: as many edges, each at the same share of the table's width."""
+    if len(master) != len(xs) or len(xs) < 3:
+        return False
+    m_width, width = master[-1] - master[0], xs[-1] - xs[0]
+    if m_width <= 0 or width <= 0:
+        return False
+    tol = EDGE_TOL / min(m_width, width)
+    return all(abs((m - master[0]) / m_width - (x - xs[0]) / width) <= tol for m, x in zip(master, xs, strict=True))
 
 
 # --------------------------------------------------------------------------- stitched grid → model table
@@ -280,7 +445,8 @@ def _stitch(group: list[_Part]) -> tuple[_Stitched, int]:
     header_texts = [_row_signature(st.rows, r) for r in range(n_header)]
     lanci = _lanci_index(st.rows, n_header)
     path_rows = range(lanci if lanci is not None else n_header)
-    text_table = all(role in ("text", "label") for role in column_roles(_slots(st), path_rows, n_header)[1])
+    roles = column_roles(_slots(st), path_rows, n_header)[1]
+    text_table = all(role in ("text", "label") for role in roles)
     for part in group[1:]:
         start = _repeated_header(part.grid, header_texts)
         if start >= part.grid.n_rows:
@@ -290,6 +456,8 @@ def _stitch(group: list[_Part]) -> tuple[_Stitched, int]:
         if text_table and before > n_header:
             _fill_restarted_rowspans(st, before)
             _merge_broken_row(st, before, n_header)
+        elif before > n_header:
+            _merge_split_row(st, before, roles)
     return st, n_header
 
 
@@ -328,6 +496,9 @@ class _Slots(SlotGrid):
     def slot_bbox(self, r: int, c: int) -> BBox | None:
         grid, local = self.source[r]
         return grid.slot_bbox(local, c)
+
+    def cell_page(self, r: int, c: int) -> int:
+        return self.cells[r][c].page
 
 
 def _slots(st: _Stitched) -> _Slots:
@@ -433,6 +604,35 @@ def _merge_broken_row(st: _Stitched, at: int, n_header: int) -> None:
         if _is_root(st.rows, at, c) and cell.text:
             target = prev[c]
             target.text = join_wrapped([target.text, cell.text])
+    del st.rows[at]
+    del st.source[at]
+
+
+def _merge_split_row(st: _Stitched, at: int, roles: list[str]) -> None:
+    """A row split by the page break, its code / name (and 行次) on one page and its amounts on the next: the
+    first row of the continuation has values and no key at all, the row before it a key and, in every lane where
+    the continuation row has values, no value. The values join their row; each keeps its own page and box."""
+    row, prev = st.rows[at], st.rows[at - 1]
+    keys = [c for c, role in enumerate(roles) if role in (*KEY_ROLES, "line_no")]
+    if any(row[c].text for c in keys) or any(cell.rowspan > 1 for cell in row):
+        return
+    lanes = split_lanes(roles)
+    filled = [cols for cols in lanes if any(row[c].text for c in cols)]
+    if not filled:
+        return
+    for cols in filled:
+        lane_keys = [c for c in cols if c in keys]
+        if not any(prev[c].text for c in lane_keys):
+            return  # the row before has no key here: nothing to join the values to
+        for c in cols:
+            if c in lane_keys:
+                continue
+            if prev[c].text or not _is_root(st.rows, at - 1, c) or prev[c].rowspan > 1:
+                return  # the row before has a value here already (or a merged cell): two rows
+    for cols in filled:
+        for c in cols:
+            if row[c].text and c not in keys:
+                prev[c] = row[c]
     del st.rows[at]
     del st.source[at]
 
