@@ -23,7 +23,7 @@ def _mine(result):
 
 def _serious(findings) -> Counter:
     return Counter(
-        (f.rule_id, f.severity, f.args.get("match") or f.args.get("m.text") or "")
+        (f.rule_id, f.severity, f.args.get("match") or f.args.get("m.text") or f.args.get("m.name") or "")
         for f in findings
         if f.severity in ("error", "warning")
     )
@@ -79,7 +79,7 @@ def test_seed_row_20_sangong_numbering_and_names(seed):
     _, found = seed
     (f03,) = [f for f in found if f.rule_id == "FL.F.03.sangong"]
     assert f03.severity == "info" and f03.args["match"] == "公务接待费"
-    names = {f.args.get("match") or f.args.get("m.text") for f in found if f.rule_id == "FL.W.04.sangong"}
+    names = {f.args.get("match") or f.args.get("m.name") for f in found if f.rule_id == "FL.W.04.sangong"}
     assert {"因公出国境费", "公务用车购置及运行费"} <= names
     assert {f.severity for f in found if f.rule_id == "FL.W.04.sangong"} == {"warning"}
 
