@@ -15,6 +15,7 @@ from linter.dsl.registration import DuplicateFunctionName, collect_functions, ru
 # modules keeps every name. A new function is added here on purpose.
 NAMES = {
     "amount_matches", "code_named", "comparisons", "conflicting_changes", "count_equal", "official_name",
+    "unjoined_continuations",
     "official_name_matches",
     "subject", "years_in",
     "above", "absent", "agrees", "amount", "below", "between", "captures", "cell", "cells", "children", "col",

@@ -49,12 +49,48 @@ def tables(ctx: Context, key: Any = None) -> list[TableV]:
 @rule_function()
 def table(ctx: Context, key: Any) -> TableV:
     """The table with canonical key ``key`` (see the catalogue, ``linter.core.catalogue``), e.g.
-    ``table("three_public")``. Not found → insufficient_data."""
+    ``table("three_public")``. Not found → insufficient_data; a table whose continuation was left apart
+    (see ``unjoined_continuations``) → insufficient_data too: one parse problem is reported once, by the
+    rule that reads it, not by every identity the missing rows break."""
     k = as_text(key)
     for t in ctx.document.tables:
         if t.key == k:
+            orphan = unjoined_continuation(ctx.document.tables, t)
+            if orphan is not None:
+                raise Missing(
+                    f"{describe(TableV(t))} 在第 {orphan.page} 页的续表未能并入，表可能未读全 / "
+                    f"table {k!r}: its continuation on page {orphan.page} was not joined"
+                )
             return TableV(t)
     raise Missing(f"文档中没有表 {k} / table {k!r} not found")
+
+
+def _amount_columns(t: Table) -> int:
+    return sum(1 for c in t.columns if c.role == "amount")
+
+
+def unjoined_continuation(tables: list[Table], t: Table) -> Table | None:
+    """The table printed right after ``t`` that looks like its continuation left apart: no key, no title of
+    its own, amounts in as many columns as ``t`` has, starting on ``t``'s last page or the next."""
+    try:
+        nxt = tables[tables.index(t) + 1]
+    except (ValueError, IndexError):
+        return None
+    if nxt.key or (nxt.title or "").strip() or not nxt.rows:
+        return None
+    n = _amount_columns(t)
+    if n == 0 or _amount_columns(nxt) != n or len(nxt.columns) != len(t.columns):
+        return None
+    return nxt if t.page_end <= nxt.page <= t.page_end + 1 else None
+
+
+@rule_function()
+def unjoined_continuations(ctx: Context) -> list[TableV]:
+    """The keyed tables whose continuation was left apart by the parser (a part without title, key or
+    表号, with the same amount columns, on the next page): ``for t in unjoined_continuations()``. The
+    rules that read such a table end as insufficient_data (``table``)."""
+    tables = ctx.document.tables
+    return [TableV(t) for t in tables if t.key and unjoined_continuation(tables, t) is not None]
 
 
 def _table_of(x: Any) -> Table:
