@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pdfgen import FONT, Writer, _expand
+from pdfgen import FONT, Writer, _expand, draw_rules
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -254,25 +254,7 @@ class BudgetWriter(Writer):
         for col in g.columns:
             xs.append(xs[-1] + col.width)
         ys = [self.y - ROW_HEIGHT * r for r in range(len(rows) + 1)]
-        owner: dict[tuple[int, int], tuple[int, int]] = {}
-        for r, row in enumerate(slots):
-            for col, slot in enumerate(row):
-                if slot is not None:
-                    _, cs, rs = slot
-                    for dr in range(rs):
-                        for dc in range(cs):
-                            owner[(r + dr, col + dc)] = (r, col)
-        c.setLineWidth(0.5)
-        for r in range(len(rows) + 1):
-            for col in range(ncols):
-                if 0 < r < len(rows) and owner[(r - 1, col)] == owner[(r, col)]:
-                    continue
-                c.line(xs[col], ys[r], xs[col + 1], ys[r])
-        for col in range(ncols + 1):
-            for r in range(len(rows)):
-                if 0 < col < ncols and owner[(r, col - 1)] == owner[(r, col)]:
-                    continue
-                c.line(xs[col], ys[r], xs[col], ys[r + 1])
+        draw_rules(c, slots, xs, ys)
         nhead = len(g.header)
         for r, row in enumerate(slots):
             for col, slot in enumerate(row):

@@ -59,6 +59,31 @@ def _expand(rows: list[list[Cell]], ncols: int) -> list[list[tuple[str, int, int
     return [[slot if slot != 0 else ("", 1, 1) for slot in row] for row in grid]
 
 
+def draw_rules(c: canvas.Canvas, slots: list[list[tuple[str, int, int] | None]], xs: list[float], ys: list[float]) -> None:
+    """Every grid line of a table, as word processors draw them: none inside a merged cell."""
+    nrows, ncols = len(slots), len(xs) - 1
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(slots):
+        for col, slot in enumerate(row):
+            if slot is not None:
+                _, cs, rs = slot
+                for dr in range(rs):
+                    for dc in range(cs):
+                        owner[(r + dr, col + dc)] = (r, col)
+    c.setLineWidth(0.5)
+    # horizontal rules: between (r-1, col) and (r, col) unless both belong to one merged cell
+    for r in range(nrows + 1):
+        for col in range(ncols):
+            if 0 < r < nrows and owner[(r - 1, col)] == owner[(r, col)]:
+                continue
+            c.line(xs[col], ys[r], xs[col + 1], ys[r])
+    for col in range(ncols + 1):
+        for r in range(nrows):
+            if 0 < col < ncols and owner[(r, col - 1)] == owner[(r, col)]:
+                continue
+            c.line(xs[col], ys[r], xs[col], ys[r + 1])
+
+
 class Writer:
     """A multi-page document: headings, paragraphs and tables, flowing down the page."""
 
@@ -138,27 +163,8 @@ class Writer:
         h = spec.row_height
         top = self.y
         ys = [top - h * r for r in range(len(rows) + 1)]
-        c.setLineWidth(0.5)
         covered = [[slot is None for slot in row] for row in slots]
-        owner: dict[tuple[int, int], tuple[int, int]] = {}
-        for r, row in enumerate(slots):
-            for col, slot in enumerate(row):
-                if slot is not None:
-                    _, cs, rs = slot
-                    for dr in range(rs):
-                        for dc in range(cs):
-                            owner[(r + dr, col + dc)] = (r, col)
-        # horizontal rules: between (r-1, col) and (r, col) unless both belong to one merged cell
-        for r in range(len(rows) + 1):
-            for col in range(ncols):
-                if 0 < r < len(rows) and owner[(r - 1, col)] == owner[(r, col)]:
-                    continue
-                c.line(xs[col], ys[r], xs[col + 1], ys[r])
-        for col in range(ncols + 1):
-            for r in range(len(rows)):
-                if 0 < col < ncols and owner[(r, col - 1)] == owner[(r, col)]:
-                    continue
-                c.line(xs[col], ys[r], xs[col], ys[r + 1])
+        draw_rules(c, slots, xs, ys)
         c.setFont(FONT, spec.font_size)
         for r, row in enumerate(slots):
             for col, slot in enumerate(row):

@@ -213,8 +213,12 @@ def pct_matches(ctx: Context, stated: Any, computed: Any) -> Verdict:
     rounded = c.value.quantize(step, ROUND_HALF_UP)
     v.evidence.method = "truncated"
     args = {**v.args, "rounded": fmt_decimal(rounded)}
-    msg = "截尾而非四舍五入：写作 {lhs}%，计算为 {rhs}%，四舍五入应为 {rounded}%"
-    return Verdict("rounding", v.evidence, v.location, v.assumed, v.violations, args, msg)
+    return _info(v, args, "截尾而非四舍五入：写作 {lhs}%，计算为 {rhs}%，四舍五入应为 {rounded}%")
+
+
+def _info(v: Verdict, args: dict[str, str], message: str) -> Verdict:
+    """The verdict turned into an info finding (a rounding matter) with its own message."""
+    return Verdict("rounding", v.evidence, v.location, v.assumed, v.violations, args, message)
 
 
 @rule_function()
@@ -238,11 +242,9 @@ def amount_matches(ctx: Context, stated: Any, value: Any) -> Verdict:
     args = {**v.args, "rounded": fmt_decimal(rounded), "converted": f"{fmt_decimal(c.value)}{unit_word}"}
     if s.value == c.value.quantize(step, ROUND_DOWN):
         v.evidence.method = "truncated"
-        msg = "截尾而非四舍五入：写作 {lhs}，表中 {rhs} 即 {converted}，四舍五入应为 {rounded}"
-        return Verdict("rounding", v.evidence, v.location, v.assumed, v.violations, args, msg)
+        return _info(v, args, "截尾而非四舍五入：写作 {lhs}，表中 {rhs} 即 {converted}，四舍五入应为 {rounded}")
     if abs(s.value - c.value) <= step:
-        msg = "尾数差异：写作 {lhs}，表中 {rhs} 即 {converted}，四舍五入应为 {rounded}"
-        return Verdict("rounding", v.evidence, v.location, v.assumed, v.violations, args, msg)
+        return _info(v, args, "尾数差异：写作 {lhs}，表中 {rhs} 即 {converted}，四舍五入应为 {rounded}")
     return Verdict("fail", v.evidence, v.location, v.assumed, v.violations, args)
 
 

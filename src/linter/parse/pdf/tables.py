@@ -191,14 +191,7 @@ def _orphan_caption(page: Page, parts: list[_Part], catalogue: Catalogue) -> _Or
             break  # "三、支出决算表": a heading naming a table, not its caption
         for ln, (kind, value) in zip(row, kinds, strict=True):
             orphan.lines.append(ln)
-            if kind == "number":
-                orphan.number = orphan.number or value
-            elif kind == "unit":
-                orphan.unit = orphan.unit or value
-            elif kind == "unit_name":
-                orphan.unit_name = orphan.unit_name or value
-            elif kind == "title":
-                orphan.title = value
+            _take_caption(orphan, kind, value)
     return orphan if orphan.number or orphan.title else None
 
 
@@ -254,14 +247,8 @@ def _read_identity(part: _Part, above: list[TextLine], catalogue: Catalogue) -> 
                     part.cont_number = base
                 elif base_kind == "title":
                     part.cont_title = base
-            elif kind == "number":
-                part.number = part.number or value
-            elif kind == "unit":
-                part.unit = part.unit or value
-            elif kind == "unit_name":
-                part.unit_name = part.unit_name or value
-            elif kind == "title":
-                part.title = value
+            else:
+                _take_caption(part, kind, value)
     if part.continued:
         part.cont_number = part.cont_number or part.number
         part.cont_title = part.cont_title or part.title
@@ -722,3 +709,16 @@ def _union(lines: list[TextLine]) -> BBox:
 
 def _round(bbox: BBox) -> BBox:
     return (round(bbox[0], 2), round(bbox[1], 2), round(bbox[2], 2), round(bbox[3], 2))
+
+
+def _take_caption(target: _Part | _Orphan, kind: str | None, value: str | None) -> None:
+    """A caption line's field on the table part (or the orphan caption) it belongs to: the first 表号, unit and
+    编制单位 stand, a title line replaces the one before it."""
+    if kind == "number":
+        target.number = target.number or value
+    elif kind == "unit":
+        target.unit = target.unit or value
+    elif kind == "unit_name":
+        target.unit_name = target.unit_name or value
+    elif kind == "title":
+        target.title = value
