@@ -22,6 +22,7 @@ from linter.commands.common import (
 )
 from linter.core.baseline import BaselineError, load_baseline
 from linter.core.config import ConfigError
+from linter.reporters.outputs import FileReporter
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,6 +60,14 @@ def run(args: argparse.Namespace) -> int:
                   f"must be FORMAT=FILE with a known format", file=sys.stderr)
             return EXIT_USAGE
         outputs.append((name, Path(file)))
+    reporters = [(formats[name](), target) for name, target in outputs]
+    for reporter, target in reporters:
+        if isinstance(reporter, FileReporter):  # writes files itself: a wrong -o stops before the run
+            try:
+                reporter.check_target(target)
+            except ConfigError as exc:
+                print(str(exc), file=sys.stderr)
+                return EXIT_USAGE
     warn_unused(config, s.packs)
     baseline = None
     if config.baseline is not None:
@@ -82,9 +91,12 @@ def run(args: argparse.Namespace) -> int:
         if log is not None:
             log.close()
     try:
-        for name, target in outputs:
+        for reporter, target in reporters:
+            if isinstance(reporter, FileReporter):
+                reporter.write_files(result, target, sys.stderr)
+                continue
             with open_output(target) as stream:
-                formats[name]().report(result, stream)
+                reporter.report(result, stream)
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE

@@ -1,6 +1,8 @@
 """Built-in output formats, registered through the same hook a third-party reporter uses.
 
-A reporter is a factory (a class) whose instances have ``report(run: RunResult, stream: TextIO)``.
+A reporter is a factory (a class) whose instances have ``report(run: RunResult, stream: TextIO)``, or, for a
+format that writes files itself (binary, or one file per report), ``check_target`` and ``write_files``
+(:class:`linter.reporters.outputs.FileReporter`).
 """
 
 from __future__ import annotations
@@ -8,6 +10,25 @@ from __future__ import annotations
 from typing import Any
 
 from linter.core.markers import hookimpl
+
+
+# The reviewer's formats import pypdf, pypdfium2, jinja2 or openpyxl: only when they are asked for.
+def _annotated_pdf() -> Any:
+    from linter.reporters.annotated_pdf import AnnotatedPdfReporter
+
+    return AnnotatedPdfReporter()
+
+
+def _html() -> Any:
+    from linter.reporters.html import HtmlReporter
+
+    return HtmlReporter()
+
+
+def _xlsx() -> Any:
+    from linter.reporters.xlsx import XlsxReporter
+
+    return XlsxReporter()
 
 
 @hookimpl
@@ -26,4 +47,7 @@ def fiscal_lint_reporters() -> dict[str, Any]:
         "sarif": SarifReporter,
         "junit": JunitReporter,
         "github": GithubReporter,
+        "annotated-pdf": _annotated_pdf,
+        "html": _html,
+        "xlsx": _xlsx,
     }

@@ -18,7 +18,7 @@ import io
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -466,14 +466,16 @@ def _is_bold(obj: LTChar) -> bool:
     return getattr(obj, "render_mode", 0) == _FILL_STROKE or bool(_BOLD_NAME.search(name))
 
 
-def iter_pages(fp: BinaryIO, password: str = "", maxpages: int = 0, limits: Limits | None = None) -> Iterator[Page]:
-    """Yield every page of the PDF in ``fp`` as raw characters and rulings."""
+def iter_pages(
+    fp: BinaryIO, password: str = "", maxpages: int = 0, limits: Limits | None = None, only: Collection[int] | None = None
+) -> Iterator[Page]:
+    """Yield every page of the PDF in ``fp`` (or the pages numbered in ``only``) as raw characters and rulings."""
     limits = limits or Limits()
     with limited(limits):
         doc = PDFDocument(PDFParser(fp), password=password)
-        for number, page in enumerate(iter_document_pages(doc, limits), start=1):
+        for page in iter_document_pages(doc, limits, only):
             yield page
-            if maxpages and number >= maxpages:
+            if maxpages and page.number >= maxpages:
                 break
 
 
@@ -492,8 +494,11 @@ def too_many_pages(limit: int) -> InputError:
     )
 
 
-def iter_document_pages(doc: PDFDocument, limits: Limits | None = None) -> Iterator[Page]:
-    """The pages of an opened document, under ``limits`` (call inside :func:`limited` for the stream limit)."""
+def iter_document_pages(
+    doc: PDFDocument, limits: Limits | None = None, only: Collection[int] | None = None
+) -> Iterator[Page]:
+    """The pages of an opened document, under ``limits`` (call inside :func:`limited` for the stream limit);
+    with ``only``, just the pages of those numbers (1-based): the others are not interpreted."""
     limits = limits or Limits()
     declared = declared_page_count(doc)
     if declared is not None and declared > limits.max_pages:
@@ -504,6 +509,8 @@ def iter_document_pages(doc: PDFDocument, limits: Limits | None = None) -> Itera
     for number, pdfpage in enumerate(PDFPage.create_pages(doc), start=1):
         if number > limits.max_pages:
             raise too_many_pages(limits.max_pages)
+        if only is not None and number not in only:
+            continue
         device.pageno = number
         interpreter.process_page(pdfpage)
         layout = device.get_result()
