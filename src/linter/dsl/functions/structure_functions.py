@@ -6,12 +6,15 @@ printing order, one level up, the headings, the prose printed near a table, and 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import fields
+from difflib import SequenceMatcher
 from typing import Any
 
 from linter.core.catalogue import Catalogue, normalise_title
 from linter.core.findings import Evidence, Location
-from linter.core.model import Metadata, Section, Table, iter_sections
+from linter.core.model import Metadata, Paragraph, Section, Table, iter_sections
 from linter.core.text import normalise_label, normalise_prose, split_number
 from linter.dsl.functions.shared import as_int, as_list, location_of, norm_number
 from linter.dsl.functions.table_functions import notes
@@ -131,6 +134,191 @@ def target(ctx: Context, entry: Any) -> Scope | TableV:
     if hit is None:
         raise Missing(f"目录条目“{entry.entry.text}”在正文中没有对应的标题或表 / TOC entry not found in the body")
     return _as_value(ctx, hit)
+
+
+# ---- a TOC line against its body heading: the closest heading and how the two texts differ ----------------
+
+_SIMILAR_TITLE = 0.6  # SequenceMatcher ratio of two comparable titles above which a heading is the line's, reworded
+_GENERIC_UNIT = {"部门", "单位", "本部门", "本单位"}
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _printed(text_: str) -> str:
+    """A heading as printed, compared: NFKC, no spaces, one kind of quotes, "年度" read as "年"."""
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text_ or ""))
+    t = re.sub(r"[“”\"]", "\"", t)
+    t = re.sub(r"[‘’']", "'", t)
+    return t.replace("年度", "年")
+
+
+def _heading_text(x: Section | Table | Paragraph) -> str:
+    if isinstance(x, Paragraph):
+        return re.sub(r"\s+", " ", x.text).strip()
+    return x.heading if isinstance(x, Section) else x.title
+
+
+def _title_lines(doc: Any, toc_pages: set[int]) -> list[tuple[Section, Paragraph]]:
+    """Paragraphs printed as a title line of their own (short, no sentence punctuation), outside the TOC pages:
+    a part heading the parser read as prose ("上海市规划和自然资源局2024年度部门决算表" above the first table)."""
+    out = []
+    for s in iter_sections(doc.sections):
+        for p in s.paragraphs:
+            t = re.sub(r"\s+", "", p.text or "")
+            if 4 <= len(t) <= 40 and not re.search(r"[。；;，,：:！？]", t) and p.page not in toc_pages:
+                out.append((s, p))
+    return out
+
+
+def _closest(ctx: Context, index: int) -> tuple[Section | Table | Paragraph, bool] | None:
+    """The body heading of TOC line ``index`` (see ``target``: same title, else same number), with True; else the
+    heading most like it (comparable titles at least 60 % alike) among the headings of its level that no other
+    TOC line names (a 第X部分 line: the parts; a line under a part: that part's sections), or else a title line
+    printed as prose with the same title, with False."""
+    targets = _toc_targets(ctx)
+    hit = targets[index]
+    if hit is not None:
+        return hit, True
+    doc = ctx.document
+    e = doc.toc[index]
+    taken = {id(t) for t in targets if t is not None}
+    if e.level <= 1:
+        pool = [s for s in doc.sections if s.level == 1]
+    else:
+        part = next((targets[i] for i in range(index - 1, -1, -1) if doc.toc[i].level <= 1), None)
+        pool = list(part.children) if isinstance(part, Section) else [s for s in iter_sections(doc.sections) if s.level > 1]
+    wanted = _comparable_title(e.text)
+    best: tuple[float, Section] | None = None
+    ctx.tick(len(pool))
+    for s in pool:
+        if id(s) in taken:
+            continue
+        ratio = SequenceMatcher(None, wanted, _comparable_title(s.heading)).ratio()
+        if ratio >= _SIMILAR_TITLE and (best is None or ratio > best[0]):
+            best = (ratio, s)
+    if best is not None:
+        return best[1], False
+    lines = _title_lines(doc, {x.page for x in doc.toc})
+    ctx.tick(len(lines))
+    return next(((p, False) for _, p in lines if wanted and _comparable_title(p.text) == wanted), None)
+
+
+def _unit_span(text_: str, unit: str) -> tuple[int, int] | None:
+    i = text_.find(unit) if unit else -1
+    return (i, i + len(unit)) if i >= 0 else None
+
+
+def heading_difference(toc_text: str, body_text: str, unit_name: str | None) -> tuple[str, str]:
+    """How a TOC line and its body heading differ, as printed: ("", "") when they do not (spaces, the width
+    of characters, the kind of quotes and 年度/年 aside); else the kind ("年度", "单位名称" or "文字") and the
+    difference in words: "年度不同：目录 2023 年，正文 2024 年", "单位名称不同：目录缺“武汉市”"."""
+    a, b = _printed(toc_text), _printed(body_text)
+    if a == b:
+        return "", ""
+    years_a, years_b = _YEAR.findall(a), _YEAR.findall(b)
+    if years_a and years_b and years_a != years_b:
+        return "年度", f"年度不同：目录写 {'、'.join(years_a)} 年，正文写 {'、'.join(years_b)} 年"
+    unit = _printed(unit_name or "")
+    spans_a, spans_b = _unit_span(a, unit), _unit_span(b, unit)
+    parts: list[str] = []
+    in_unit = False
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        x, y = a[i1:i2], b[j1:j2]
+        if op == "delete":
+            parts.append(f"目录多“{x}”")
+        elif op == "insert":
+            parts.append(f"目录缺“{y}”")
+        else:
+            parts.append(f"目录“{x}”，正文“{y}”")
+        touches_b = spans_b is not None and j1 < spans_b[1] and max(j2, j1 + 1) > spans_b[0]
+        touches_a = spans_a is not None and i1 < spans_a[1] and max(i2, i1 + 1) > spans_a[0]
+        if (touches_a or touches_b) and x not in _GENERIC_UNIT:
+            in_unit = True
+    kind = "单位名称" if in_unit else "文字"
+    return kind, f"{kind}不同：{'；'.join(parts)}"
+
+
+def _body_location(ctx: Context, x: Section | Table | Paragraph) -> Location | None:
+    if isinstance(x, Paragraph):
+        return Location(page=x.page, bbox=x.bbox, text=_heading_text(x))
+    return location_of(_as_value(ctx, x))
+
+
+@rule_function()
+def closest_heading(ctx: Context, entry: Any) -> Scope | TableV:
+    """The body heading a TOC entry names, or failing that the closest one: ``target(e)`` (same title, else
+    the same number), else the heading of the entry's level most like it (titles at least 60 % alike) that
+    no other entry names, else a title line printed as prose with the same title (a part heading the parser
+    read as a paragraph). Nothing close → insufficient_data."""
+    if not isinstance(entry, TocV):
+        raise RuleBug("closest_heading() 需要目录条目 / closest_heading() needs a TOC entry from toc()")
+    hit = _closest(ctx, entry.index)
+    if hit is None:
+        raise Missing(f"目录条目“{entry.entry.text}”在正文中没有相近的标题 / no body heading close to the TOC entry")
+    body = hit[0]
+    if isinstance(body, Paragraph):
+        loc = _body_location(ctx, body)
+        assert loc is not None
+        text_ = _heading_text(body)
+        return Scope(text_, (Sentence(text_, None, body, body.page, loc),))
+    return _as_value(ctx, body)
+
+
+@rule_function()
+def toc_found(ctx: Context, entry: Any) -> Verdict:
+    """The TOC entry names a body heading or table (``target``). When it does not, the failure is placed on the
+    page of the closest body heading (``closest_heading``), ``{match}`` quoting it with the difference
+    ("；正文第 3 页最接近的标题是“…”（文字不同：…）"), or on the TOC line when nothing is close
+    (``{match}`` empty)."""
+    if not isinstance(entry, TocV):
+        raise RuleBug("toc_found() 需要目录条目 / toc_found() needs a TOC entry from toc()")
+    hit = _closest(ctx, entry.index)
+    if hit is not None and hit[1]:
+        return Verdict("pass", Evidence(method="text"))
+    if hit is None:
+        loc = location_of(entry)
+        return Verdict("fail", Evidence(method="text", matches=[entry.entry.text]), loc, args={"match": ""})
+    body = hit[0]
+    _, diff = heading_difference(entry.entry.text, _heading_text(body), ctx.document.metadata.unit_name)
+    loc = _body_location(ctx, body)
+    page = loc.page if loc is not None else None
+    closest = f"；正文第 {page} 页最接近的标题是“{_heading_text(body)}”（{diff}）"
+    return Verdict(
+        "fail", Evidence(method="text", matches=[entry.entry.text, _heading_text(body)]), loc, args={"match": closest}
+    )
+
+
+@rule_function()
+def toc_agrees(ctx: Context, entry: Any, aspect: Any = "文字") -> Verdict:
+    """The TOC entry reads as its body heading (``target``): ``toc_agrees(e, "单位名称")`` fails when the year or
+    the unit's name differs ("江汉区委办公室" for "中共武汉市江汉区委办公室", 2023 for 2024),
+    ``toc_agrees(e, "文字")`` when only the words of the title do (one finding per heading: a name
+    difference is not reported again as wording). Spaces, character width, the kind of quotes and 年度/年
+    are no difference. The failure is placed on the body heading's page; ``{match}`` quotes the heading, its
+    page and the difference ("正文第 3 页的标题为“…”（单位名称不同：目录缺“武汉市”）"). No body heading →
+    insufficient_data."""
+    if not isinstance(entry, TocV):
+        raise RuleBug("toc_agrees() 需要目录条目 / toc_agrees() needs a TOC entry from toc()")
+    want = as_text(aspect)
+    if want not in ("单位名称", "文字"):
+        raise RuleBug('toc_agrees() 的方面须为 "单位名称" 或 "文字" / aspect must be "单位名称" or "文字"')
+    hit = _toc_targets(ctx)[entry.index]
+    if hit is None:
+        raise Missing(f"目录条目“{entry.entry.text}”在正文中没有对应的标题或表 / TOC entry not found in the body")
+    if isinstance(hit, Table):
+        # a 公开表 is named by its title (a table's title carries the year and the unit, a TOC line its number)
+        same = _comparable_title(entry.entry.text) == _comparable_title(hit.title)
+        kind, diff = ("", "") if same else ("文字", heading_difference(split_number(entry.entry.text)[1], hit.title, None)[1])
+    else:
+        kind, diff = heading_difference(entry.entry.text, _heading_text(hit), ctx.document.metadata.unit_name)
+    is_name = kind in ("年度", "单位名称")
+    if not kind or is_name != (want == "单位名称"):
+        return Verdict("pass", Evidence(method="text"))
+    loc = _body_location(ctx, hit)
+    page = loc.page if loc is not None else None
+    args = {"match": f"正文第 {page} 页的标题为“{_heading_text(hit)}”（{diff}）"}
+    return Verdict("fail", Evidence(method="text", matches=[entry.entry.text, _heading_text(hit)]), loc, args=args)
 
 
 @rule_function()

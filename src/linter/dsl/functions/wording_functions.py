@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from linter.core.findings import Location
 from linter.core.text import normalise_label, normalise_prose
-from linter.dsl.functions.shared import as_int
+from linter.dsl.functions.classification_functions import economic_codes, same_name
+from linter.dsl.functions.shared import as_int, as_list
+from linter.dsl.functions.table_functions import row_name
 from linter.dsl.registration import rule_function
 from linter.dsl.runtime import Context, as_text, scope_of
-from linter.dsl.values import Capture, Match
+from linter.dsl.values import Capture, Match, RowV, Sentence, origin_of
 
 
 @rule_function()
@@ -165,4 +168,30 @@ def name_variants(ctx: Context, scope: Any, name: Any) -> list[Match]:
                 i += len(hit)
             else:
                 i += 1
+    return out
+
+
+@rule_function()
+def misnamed_codes(ctx: Context, rows: Any) -> list[Sentence]:
+    """Of a list of rows, those whose economic classification code (3 or 5 digits, 3xx) is in the official list
+    under another name, each as "30202 是“印刷费”，表中写“咨询费”" placed at its row; codes not in the list and
+    variant spellings of the official name ("…养老保险费" / "…养老保险缴费") are left out. One list per table,
+    so a renumbered list is one finding: ``assert count(misnamed_codes(t.rows(level = ["类", "款"]))) == 0``."""
+    official = economic_codes()
+    out: list[Sentence] = []
+    for rv in as_list(rows):
+        if not isinstance(rv, RowV):
+            continue
+        ctx.tick()
+        code = (rv.row.code or "").strip()
+        if not re.fullmatch(r"3\d\d(?:\d\d)?", code) or code not in official:
+            continue
+        name = row_name(rv)
+        if same_name(name, official[code]):
+            continue
+        text_ = f"{code} 是“{official[code]}”，表中写“{name}”"
+        t, r = rv.table, rv.row
+        loc = Location(page=r.page, table=t.key, table_number=t.number, row_code=r.code, row_label=r.label,
+                       text=text_, **origin_of(t))
+        out.append(Sentence(text_, None, None, r.page, loc))
     return out
