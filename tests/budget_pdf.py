@@ -319,3 +319,19 @@ def _section(w: BudgetWriter, section: dict[str, Any], top: bool) -> None:
 def variant(data: dict[str, Any]) -> dict[str, Any]:
     """A deep copy to plant defects in."""
     return copy.deepcopy(data)
+
+
+def last_year(data: dict[str, Any], income: str = "140.00") -> dict[str, Any]:
+    """The report a year before the fragment, as its "比2024年预算增加10.00万元" statements imply: every year
+    moved back by one and the three grant totals 140.00 万元 (``income``: another 财政拨款收入, to plant a
+    mismatch with what the later report states)."""
+    text = json.dumps(data, ensure_ascii=False).replace("2024", "2023").replace("2025", "2024")
+    prev = json.loads(text)
+    for s in prev["sections"]:
+        s["paragraphs"] = [
+            p.replace("财政拨款收入150.00万元", f"财政拨款收入{income}万元")
+            .replace("财政拨款支出预算150.00万元", "财政拨款支出预算140.00万元")
+            .replace("一般公共预算拨款支出预算150.00万元", "一般公共预算拨款支出预算140.00万元")
+            for p in s.get("paragraphs", [])
+        ]
+    return prev

@@ -248,7 +248,7 @@ def test_plugins_json_and_text():
         assert all(h in HOOKS for h in row["hooks"])
     dsl = by_name["linter.dsl.plugin"]
     assert dsl["source"] == "built-in" and dsl["version"] == linter.__version__
-    assert dsl["hooks"] == ["fiscal_lint_dsl_functions", "fiscal_lint_evaluate", "fiscal_lint_rule_packs"]
+    assert dsl["hooks"] == ["fiscal_lint_dsl_functions", "fiscal_lint_evaluate", "fiscal_lint_evaluate_set", "fiscal_lint_rule_packs"]
     assert len(dsl["rule_packs"]) == 1 and Path(dsl["rule_packs"][0]).is_dir()
     text = cli("plugins")
     assert text.returncode == 0

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import budget_pdf
 import pytest
 from lint_reports import BAD_TOTAL, write_report
 from support import REPO
@@ -116,3 +117,16 @@ def test_commit_of_a_defective_report_fails_and_a_clean_one_passes(tmp_path: Pat
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout + good.stderr
     assert _git(repo, env, "rev-list", "--count", "HEAD").stdout.strip() == "2"
+
+    # the repository hook sees every report: this year's 预算 against last year's (a cross-document rule)
+    (repo / "fiscal-lint.toml").write_text('select = ["FL.I.11", "FL.S"]\nfail-on = "error"\n', encoding="utf-8")
+    data = budget_pdf.load_fixture()
+    (repo / "2024" / "部门预算.pdf").write_bytes(budget_pdf.render(budget_pdf.last_year(data, income="135.00")))
+    _git(repo, env, "add", "fiscal-lint.toml", "2024/部门预算.pdf")
+    assert _git(repo, env, "commit", "-q", "-m", "2024 部门预算").returncode == 0  # alone: nothing to compare with
+    (repo / "2025").mkdir()
+    (repo / "2025" / "部门预算.pdf").write_bytes(budget_pdf.render(data))
+    _git(repo, env, "add", "2025/部门预算.pdf")
+    crossed = _git(repo, env, "commit", "-m", "2025 部门预算")
+    output = crossed.stdout + crossed.stderr
+    assert crossed.returncode != 0 and "FL.S.01" in output and "↔ 2024年部门预算" in output, output

@@ -37,7 +37,7 @@ from linter.core.findings import (
     RuleError,
     RuleMeta,
 )
-from linter.core.hookspecs import DslFunction, Reporter, ReporterFactory, RuleDefinition, hookimpl
+from linter.core.hookspecs import DslFunction, Reporter, ReporterFactory, ReportPartners, RuleDefinition, hookimpl
 from linter.core.limits import Limits
 from linter.core.model import (
     Cell,
@@ -55,6 +55,7 @@ from linter.core.model import (
 )
 from linter.core.numbers import is_code, parse_amount
 from linter.core.results import DocInfo, FileResult, RunResult
+from linter.core.sets import Grouping, Report, ReportKey, ReportSet, group, normalise_unit
 from linter.core.text import (
     is_cjk,
     is_note_start,
@@ -70,7 +71,7 @@ from linter.dsl.fragments import apply_patches, load_document
 from linter.dsl.registration import collect_functions, rule_function
 from linter.dsl.runtime import Context, as_text
 from linter.dsl.testing import run_pack_tests
-from linter.dsl.values import Missing, Quantity, RuleBug, Skip
+from linter.dsl.values import Missing, Quantity, ReportV, RuleBug, Skip
 from linter.parse.table_builder import Caption, SlotGrid, build_table, is_blank_total, is_lanci_row, origin_texts
 from linter.parse.validation import schema_errors
 from linter.session import PluginLoadError, Session
@@ -91,6 +92,7 @@ __all__ = [
     "Evidence",
     "FileResult",
     "Finding",
+    "Grouping",
     "InputError",
     "Limits",
     "Location",
@@ -104,6 +106,11 @@ __all__ = [
     "ParserInfo",
     "PluginLoadError",
     "Quantity",
+    "Report",
+    "ReportKey",
+    "ReportPartners",
+    "ReportSet",
+    "ReportV",
     "Reporter",
     "ReporterFactory",
     "Row",
@@ -126,6 +133,7 @@ __all__ = [
     "as_text",
     "build_table",
     "collect_functions",
+    "group",
     "hookimpl",
     "is_blank_total",
     "is_cjk",
@@ -137,6 +145,7 @@ __all__ = [
     "load_document",
     "load_packs",
     "normalise_label",
+    "normalise_unit",
     "normalise_prose",
     "origin_texts",
     "parse_amount",

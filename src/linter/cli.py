@@ -24,7 +24,7 @@ COMMANDS = (
     "linter.commands.demo",
     "linter.commands.rules",
     "linter.commands.plugins",
-    "linter.commands.config", "linter.commands.baseline", "linter.commands.explain",
+    "linter.commands.config", "linter.commands.baseline", "linter.commands.explain", "linter.commands.sets",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2

@@ -82,3 +82,18 @@ def test_blank_policy_literal_is_checked():
 def test_pack_dsl_version_is_checked():
     ds = diags('pack "p" version "1" dsl "2"')
     assert [d.message_en for d in ds] == ["pack needs DSL 2, this linter speaks 1"]
+
+
+def test_references_to_other_reports_are_checked():
+    """report() takes keywords only, with kinds and levels that exist; a table read on another report must be a
+    catalogue table; a clean cross-document rule has no diagnostics."""
+    clean = HEAD + (' let prev = report(kind = "预算", year = metadata("fiscal_year") - 1, level = "部门")\n'
+                    ' assert prev.table("budget_three_public").is_empty()\n}')
+    assert diags(clean) == []
+    errs = messages(HEAD + ' let a = report("预算")\n let b = report(kind = "年报", level = "处室", when = 1)\n'
+                    ' assert a.table("budget_three_publik").is_empty() and b.document().is_empty()\n}')
+    assert "report() takes keyword arguments only: kind, year, level" in errs
+    assert "report(): kind must be one of 预算, 决算, not '年报'" in errs
+    assert "report(): level must be one of 部门, 单位, not '处室'" in errs
+    assert "report() has no argument 'when'" in errs
+    assert "unknown table 'budget_three_publik' (not in the catalogue)" in errs

@@ -16,8 +16,11 @@ from linter.dsl.registration import DuplicateFunctionName, collect_functions, ru
 NAMES = {
     "amount_matches", "code_named", "comparisons", "conflicting_changes", "count_equal", "official_name",
     "unjoined_continuations",
+    "lost_classes", "closest_heading", "toc_found", "toc_agrees", "misnamed_codes",
+    "unmapped_amount_columns",
     "official_name_matches",
     "subject", "years_in",
+    "report", "changes", "base_of", "amount_of", "subject_in", "same_unit",
     "above", "absent", "agrees", "amount", "below", "between", "captures", "cell", "cells", "children", "col",
     "col_having", "columns", "containing", "contains", "count", "document", "find", "form_value", "headers",
     "headings", "in_order", "is_blank", "is_empty", "is_number", "is_zero", "items", "label", "matches", "mentions",

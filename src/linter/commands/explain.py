@@ -29,6 +29,7 @@ CATEGORY_ZH = {
     "wording": "表述",
     "format": "格式",
     "timing": "时效",
+    "cross-document": "报告间一致",
 }
 CATEGORY_FIX = {
     "identity": "核对该表的合计与各分项：修正录入错误，使合计等于分项之和；只差末位的是四舍五入造成的尾数差异，可在表下注明。",
@@ -38,6 +39,7 @@ CATEGORY_FIX = {
     "wording": "按公开模板和相关规定改写该句，删去不规范或无意义的表述。",
     "format": "按公开模板的格式要求改正。",
     "timing": "按规定的时限和口径填写日期与年度。",
+    "cross-document": "核对两份报告中同一口径的数字（以已公开、经批复的数字为准），改正说明中的比较基数或增减额；口径调整的，在说明中写明。",
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 TOLERANCE_ZH = {"rounding": "按舍入区间 / within rounding", "exact": "精确 / exact"}

@@ -56,7 +56,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Key:
     name: str
-    kind: str  # "str-list" | "path-list" | "bool" | "str" | "path" | "int" | "float" | "severity-map" | "choice"
+    kind: str  # "str-list" | "path-list" | "bool" | "str" | "path" | "int" | "float" | "severity-map" | "choice" | "sets"
     default: Any
     help: str
     choices: tuple[str, ...] = ()
@@ -84,6 +84,8 @@ KEYS: tuple[Key, ...] = (
     Key("max-pages", "int", _LIMITS.max_pages, "每个文件的页数上限 / pages per file"),
     Key("max-page-objects", "int", _LIMITS.max_page_objects, "每页的对象数上限 / objects on one page"),
     Key("max-depth", "int", _LIMITS.recursion, "解析进程的递归深度上限 / recursion limit of the parser process"),
+    Key("sets", "sets", None, "报告集合：单位别名、由多个文件组成的报告（见 fiscal-lint sets） / report sets: unit aliases, "
+        "reports made of several files"),
 )
 KEY_BY_NAME = {k.name: k for k in KEYS}
 RUN_ONLY = frozenset({"log", "cache", "cache-dir", "jobs"})  # settings that cannot change any finding
@@ -110,6 +112,7 @@ class Config:
     max_pages: int = _LIMITS.max_pages
     max_page_objects: int = _LIMITS.max_page_objects
     max_depth: int = _LIMITS.recursion
+    sets: Any = None  # a linter.core.sets.SetConfig, or None when the configuration has no set table
     file: Path | None = None  # the file the values were read from
     sources: dict[str, str] = field(default_factory=dict)  # key → where its value came from
 
@@ -196,6 +199,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "to_dict"):
+        return _jsonable(value.to_dict())
     return value
 
 
@@ -341,6 +346,10 @@ def coerce(spec: Key, value: Any, base: Path, file: Path | None = None) -> Any:
         ):
             raise bad("{规则编号 = \"error|warning|info\"} 表", 'a table of {rule-id = "error|warning|info"}')
         return dict(value)
+    if kind == "sets":
+        from linter.core.sets import parse_set_table  # the set module reads ConfigError from here
+
+        return parse_set_table(value, base, file)
     raise AssertionError(kind)  # pragma: no cover
 
 

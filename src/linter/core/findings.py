@@ -35,6 +35,9 @@ class Location:
     column_no: str | None = None  # 栏次
     section: str | None = None  # heading as printed
     text: str | None = None  # the sentence or note the value came from
+    # in another report of the set (a cross-document rule): that report ("2024年部门预算") and its file
+    report: str | None = None
+    file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if v is not None}
@@ -48,7 +51,7 @@ class Location:
 
     def describe(self) -> str:
         """A short human-readable place: ``公开09表 决算数/合计`` or ``一、收入支出决算总体情况说明``."""
-        parts: list[str] = []
+        parts: list[str] = [self.report] if self.report else []
         if self.table_number or self.table:
             parts.append(self.table_number or self.table or "")
         if self.row_code or self.row_label:
@@ -150,9 +153,10 @@ class Finding:
     evidence: Evidence = field(default_factory=Evidence)
     args: dict[str, str] = field(default_factory=dict)  # the placeholder values of the message
     instance: dict[str, str] = field(default_factory=dict)  # loop bindings of a rule family
+    related: list[Location] = field(default_factory=list)  # where the other reports of a set say otherwise
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "rule_id": self.rule_id,
             "severity": self.severity,
             "kind": self.kind,
@@ -166,6 +170,9 @@ class Finding:
             "args": dict(self.args),
             "instance": dict(self.instance),
         }
+        if self.related:
+            d["related"] = [loc.to_dict() for loc in self.related]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Finding:
@@ -182,6 +189,7 @@ class Finding:
             evidence=Evidence.from_dict(d.get("evidence") or {}),
             args=dict(d.get("args") or {}),
             instance=dict(d.get("instance") or {}),
+            related=[Location.from_dict(x) for x in d.get("related") or []],
         )
 
 

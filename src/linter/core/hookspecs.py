@@ -29,6 +29,7 @@ Hooks, in the order a ``fiscal-lint check`` run meets them:
 - ``fiscal_lint_postprocess_document``: no result (changes the document in place); once per document;
 - ``fiscal_lint_dsl_functions``: all results, merged; once per session (when a command starts);
 - ``fiscal_lint_evaluate``: all results, merged (findings, outcomes, errors); once per document;
+- ``fiscal_lint_evaluate_set``: all results, merged; once per report of a report set, after every file;
 - ``fiscal_lint_reporters``: all results, merged by name; once per run, to find the output format.
 
 Call order: pluggy calls the most recently registered plugin first. Built-ins are registered first,
@@ -298,6 +299,66 @@ def fiscal_lint_evaluate(
             if not ok:
                 result.findings.append(Finding("XB.META.01", "warning", "封面未写明公开日期", "公开日期",
                                                location=Location(page=1)))
+            return result
+    """
+
+
+class ReportPartners(Protocol):
+    """The other reports of a report's set (see ``fiscal_lint_evaluate_set``)."""
+
+    label: str  # the report being checked: "2025年部门预算"
+
+    def find(self, kind: str, year: int, level: str | None) -> Any:
+        """The set's report of that kind, year and level (an object with ``document``, ``label`` and
+        ``file``), or None."""
+
+    def missing(self, kind: str, year: int, level: str | None) -> str:
+        """Why there is none, in Chinese and English: the reason of a *not applicable* outcome."""
+
+
+@hookspec
+def fiscal_lint_evaluate_set(
+    document: Document, rules: Sequence[RuleDefinition], functions: Mapping[str, DslFunction],
+    partners: ReportPartners,
+) -> EvaluationResult | None:
+    """Evaluate the cross-document rules of one report against the other reports of its set.
+
+    **When:** after every input has been parsed and checked on its own, once per report that belongs to a
+    set of more than one report (the same unit's 预算 and 决算 of several years, found by ``fiscal-lint
+    sets``); in the main process. A report published as several files is one document here.
+
+    **Results:** all collected and merged, in plugin order, into the report's first file.
+
+    **Arguments:** ``document``, the report being checked; ``rules``, the run's cross-document rules (the
+    rule-language rules that call ``report()``); ``functions``, the session's function table;
+    ``partners``, the other reports of the set (:class:`ReportPartners`): ``partners.find("预算", 2024,
+    "部门")`` gives that report's ``document``, or None.
+
+    **Return:** an :class:`linter.core.findings.EvaluationResult`, or None. A finding that rests on another
+    report lists its places in ``Finding.related`` (a :class:`~linter.core.findings.Location` with
+    ``report`` and ``file`` set).
+
+    **Example:**
+
+    .. code-block:: python
+
+        from linter.core.findings import EvaluationResult, Finding, Location, Outcome
+
+        @hookimpl
+        def fiscal_lint_evaluate_set(document, partners):
+            y = document.metadata.fiscal_year
+            last = partners.find(document.metadata.kind, y - 1, document.metadata.level) if y else None
+            result = EvaluationResult()
+            if last is None:
+                result.outcomes.append(Outcome("XB.SET.01", "not_applicable", reason=partners.missing(
+                    document.metadata.kind, (y or 0) - 1, document.metadata.level)))
+                return result
+            same = last.document.metadata.unit_name == document.metadata.unit_name
+            result.outcomes.append(Outcome("XB.SET.01", "pass" if same else "fail", findings=0 if same else 1))
+            if not same:
+                result.findings.append(Finding("XB.SET.01", "warning", "单位名称与上年报告不同", "单位名称",
+                                               location=Location(page=1), related=[Location(page=1,
+                                               report=last.label, file=last.file)]))
             return result
     """
 

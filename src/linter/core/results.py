@@ -18,6 +18,7 @@ from linter.core.config import Config
 from linter.core.errors import InputError
 from linter.core.findings import SEVERITIES, STATUSES, EvaluationResult, Finding, PackInfo, RuleMeta
 from linter.core.model import Document
+from linter.core.sets import Grouping
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 FAIL_LEVELS = ("error", "warning", "info", "never")
@@ -66,6 +67,7 @@ class FileResult:
     sha256: str | None = None  # of the bytes read, also for a file that could not be checked
     baselined: int = 0  # findings left out because the baseline accepts them
     cached: str | None = None  # "result" | "model" | None: how much the cache saved (not part of any output)
+    part_of: Path | None = None  # one file of a report of several: the file its rule outcomes are reported on
 
     @property
     def checked(self) -> bool:
@@ -93,6 +95,8 @@ class RunResult:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # ties a run's log records together
     plugins: list[tuple[str, str | None]] = field(default_factory=list)  # (name, version) of each plugin
     rules: dict[str, RuleMeta] = field(default_factory=dict)  # every rule loaded, by id
+    grouping: Grouping | None = None  # the report sets, when the run had cross-document rules
+    set_rules: list[str] = field(default_factory=list)  # the ids of those rules
 
     def severity_counts(self) -> Counter[str]:
         return Counter(f.severity for fr in self.files for f in fr.result.findings)

@@ -22,7 +22,9 @@ from linter.dsl.runtime import POLICIES, compile_regex
 from linter.dsl.values import RuleBug
 
 DSL_VERSION = "1"
-CATEGORIES = {"completeness", "identity", "cross-table", "prose-vs-table", "wording", "format", "timing"}
+CATEGORIES = {
+    "completeness", "identity", "cross-table", "prose-vs-table", "wording", "format", "timing", "cross-document",
+}
 KINDS = {"决算", "预算", "绩效"}
 STATUSES = {"draft", "approved", "retired"}
 # Placeholders every verdict fills in (see runtime.compare / builtins.agrees / none / contains).
@@ -128,6 +130,7 @@ class _Scope:
     tables: dict[str, list[str]] = field(default_factory=dict)  # name → the table keys it refers to
     groups: dict[str, set[str]] = field(default_factory=dict)  # match name → its regex group names
     lists: dict[str, list[n.Expr]] = field(default_factory=dict)  # name → the literal list it holds
+    reports: set[str] = field(default_factory=set)  # names bound to report(…): another report of the set
 
 
 class Checker:
@@ -204,6 +207,8 @@ class Checker:
                 scope.defined[st.name] = st.pos
                 scope.tables[st.name] = self._table_keys(st.expr, scope)
                 scope.literals[st.name] = _literal_strings(st.expr, scope)
+                if isinstance(st.expr, n.Call) and st.expr.name == "report":
+                    scope.reports.add(st.name)
                 lets[st.name] = st.pos
             elif isinstance(st, n.When):
                 self.expr(st.cond, scope)
@@ -267,14 +272,18 @@ class Checker:
         if fn is None:
             self.error(c.pos, f"未知函数 {c.name}", f"unknown function {c.name!r}")
             return
+        if c.name == "report":
+            self._check_report(c, scope)
+        on_report = bool(c.args) and isinstance(c.args[0], n.Var) and c.args[0].name in scope.reports
+        args = c.args[1:] if on_report else c.args  # prev.table("…") is table("…") read in the other report
         try:
-            inspect.signature(fn).bind(None, *c.args, **dict(c.kwargs))
+            inspect.signature(fn).bind(None, *args, **dict(c.kwargs))
         except TypeError as exc:
             self.error(c.pos, f"{c.name}() 的参数不对：{exc}", f"bad arguments to {c.name}(): {exc}")
         except ValueError:  # a callable without a signature (a C function): nothing to check
             pass
-        if c.name == "table" and c.args:
-            for key in _literal_strings(c.args[0], scope):
+        if c.name == "table" and args:
+            for key in _literal_strings(args[0], scope):
                 if key not in self.tables:
                     self.error(c.pos, f"未知的表 {key}", f"unknown table {key!r} (not in the catalogue)")
         for k, v in c.kwargs:
@@ -282,6 +291,21 @@ class Checker:
                 self.error(c.pos, f"未知的空白策略 {v.value}", f"unknown blank policy {v.value!r}")
         if c.name in ("col", "columns") and c.args:
             self._check_columns(c, scope)
+
+    def _check_report(self, c: n.Call, scope: _Scope) -> None:
+        """``report(kind = "预算", year = …, level = "部门")``: keywords only, kinds and levels that exist."""
+        if c.args:
+            self.error(c.pos, "report() 只接受 kind、year、level 关键字参数",
+                       "report() takes keyword arguments only: kind, year, level")
+        allowed = {"kind": ("预算", "决算"), "level": ("部门", "单位")}
+        for k, v in c.kwargs:
+            if k not in ("kind", "year", "level"):
+                self.error(c.pos, f"report() 没有参数 {k}", f"report() has no argument {k!r}")
+            elif k in allowed:
+                for text in _literal_strings(v, scope):
+                    if text not in allowed[k]:
+                        self.error(c.pos, f"report() 的 {k} 应为 {' 或 '.join(allowed[k])}，而不是 “{text}”",
+                                   f"report(): {k} must be one of {', '.join(allowed[k])}, not {text!r}")
 
     def _check_columns(self, c: n.Call, scope: _Scope) -> None:
         keys = self._table_keys(c.args[0], scope)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from linter.core.findings import EvaluationResult, Finding, Location, Outcome, RuleError
+from linter.core.findings import EvaluationResult, Evidence, Finding, Location, Outcome, RuleError
 from linter.core.model import Document
 from linter.core.text import split_number
 from linter.dsl import nodes as n
@@ -22,6 +22,7 @@ from linter.dsl.functions.table_functions import row_name
 from linter.dsl.runtime import (
     INSTANCE_LIMIT,
     Context,
+    Partners,
     apply_policy,
     as_quantity,
     combine_and,
@@ -40,6 +41,7 @@ from linter.dsl.values import (
     Missing,
     Quantity,
     RegexV,
+    ReportV,
     RowV,
     RuleBug,
     Scope,
@@ -51,6 +53,7 @@ from linter.dsl.values import (
     Violation,
     column_path,
     describe,
+    origin_of,
 )
 
 PLACEHOLDER = re.compile(r"\{([\w\u3400-\u9fff]+(?:\.[\w\u3400-\u9fff]+)*)(?::([<>^]?\d*(?:\.\d+)?[f%]?))?\}")
@@ -110,26 +113,70 @@ def get_attr(value: Any, name: str) -> Any:
     raise RuleBug(f"{describe(value)[:30]} 没有字段 {name} / no field {name!r} on {type(value).__name__}")
 
 
-def instance_location(env: dict[str, Any]) -> Location | None:
-    """Where an instance is: its innermost prose match or sentence, else its innermost row."""
+def instance_location(env: dict[str, Any], own: dict[str, Any] | None = None) -> Location | None:
+    """Where an instance is: its innermost prose match or sentence, else its innermost row. In a report set,
+    values read from another report (``own``: the origin of the report being checked) are passed over: a
+    finding is placed in the report being checked."""
     values = list(reversed(env.values()))
+
+    def mine(loc: Location | None) -> bool:
+        return loc is not None and not _other_report(loc.report, own)
+
     for v in values:
-        if isinstance(v, Match | Sentence):
-            return (v.sentence if isinstance(v, Match) else v).location
-        if isinstance(v, Capture):
-            return v.sentence.location
+        if isinstance(v, Match | Sentence | Capture):
+            loc = v.location if isinstance(v, Sentence) else v.sentence.location
+            if mine(loc):
+                return _own_place(loc, own) if loc is not None else None
     for v in values:
-        if isinstance(v, RowV):
+        if isinstance(v, RowV) and not _other_report(origin_of(v.table).get("report"), own):
             t, r = v.table, v.row
-            return Location(page=r.page, table=t.key, table_number=t.number, row_code=r.code, row_label=r.label)
+            return _own_place(Location(page=r.page, table=t.key, table_number=t.number, row_code=r.code,
+                                       row_label=r.label, **origin_of(t)), own)
     for v in values:  # then the innermost TOC entry, table or section the instance is about
         if isinstance(v, TocV):
             return Location(page=v.entry.page, section="目录", text=v.entry.text)
-        if isinstance(v, TableV):
-            return Location(page=v.table.page, bbox=v.table.bbox, table=v.table.key, table_number=v.table.number)
-        if isinstance(v, Scope) and v.section is not None:
+        if isinstance(v, TableV) and not _other_report(origin_of(v.table).get("report"), own):
+            t = v.table
+            return _own_place(Location(page=t.page, bbox=t.bbox, table=t.key, table_number=t.number,
+                                       **origin_of(t)), own)
+        if isinstance(v, Scope) and v.section is not None and mine(v.sentences[0].location if v.sentences else None):
             return Location(page=v.section.page, bbox=v.section.bbox, section=v.section.heading)
     return None
+
+
+def _other_report(report: str | None, own: dict[str, Any] | None) -> bool:
+    return report is not None and own is not None and report != own.get("report")
+
+
+def _own_place(loc: Location, own: dict[str, Any] | None) -> Location:
+    """A place in the report being checked: no report mark, and no file mark when it is the report's own file
+    (a report of two files keeps the file of the other one, whose page numbers are its own)."""
+    if loc.report is None and loc.file is None:
+        return loc
+    keep_file = loc.file if own is not None and loc.file != own.get("file") else None
+    return replace(loc, report=None, file=keep_file)
+
+
+def _split_places(main: Location | None, evidence: Evidence, own: dict[str, Any] | None
+                  ) -> tuple[Location | None, list[Location]]:
+    """A finding's own place (in the report being checked) and the places in other reports of the set it
+    rests on."""
+    related: list[Location] = []
+
+    def sort(loc: Location | None) -> Location | None:
+        if loc is None or loc.report is None:
+            return loc
+        if not _other_report(loc.report, own):
+            return _own_place(loc, own)
+        if loc not in related:
+            related.append(loc)
+        return None
+
+    for op in evidence.operands:
+        if op.location is not None and op.location.report is not None:
+            kept = sort(op.location)
+            op.location = kept if kept is not None else op.location
+    return sort(main), related
 
 
 @dataclass
@@ -142,9 +189,12 @@ class _State:
 
 
 class _RuleRun:
-    def __init__(self, rule: n.Rule, document: Document, functions: dict[str, Callable[..., Any]]):
+    def __init__(
+        self, rule: n.Rule, document: Document, functions: dict[str, Callable[..., Any]], partners: Partners | None
+    ):
         self.rule = rule
-        self.ctx = Context(document, default_blank=rule.blank)
+        self.ctx = Context(document, default_blank=rule.blank, partners=partners)
+        self.own = origin_of(document) or None  # in a report set: the report being checked
         self.functions = functions
         self.findings: list[Finding] = []
         self.outcomes: list[Outcome] = []
@@ -230,7 +280,7 @@ class _RuleRun:
         if verdict.location is None:
             # a yes/no assertion (not is_zero(m.x), a text comparison) carries no place of its own:
             # report it where the instance's prose match or row is
-            verdict.location = instance_location(env)
+            verdict.location = instance_location(env, self.own)
         if verdict.status == "fail" and verdict.assumed:
             # §2.0-6: a blank may be 0 only if the identity then holds; otherwise we cannot tell
             state.statuses.append("insufficient_data")
@@ -261,11 +311,14 @@ class _RuleRun:
             template = st.message or r.message
             severity = r.severity
         message, rendered = self.render(template, env, args)
-        if rounding:
-            message = f"{r.title}：{message}"
-            loc = v.location.describe() if v.location else ""
-            message = f"{message}（{loc}）" if loc else message
         v.evidence.expression = v.evidence.expression or st.source
+        location, related = _split_places(v.location or verdict.location, v.evidence, self.own)
+        if location is None:  # the value it rests on is in another report: the finding is still placed here
+            location = instance_location(env, self.own)
+        if rounding:
+            where = _split_places(v.location, Evidence(), self.own)[0] if v.location else None
+            message = f"{r.title}：{message}"
+            message = f"{message}（{where.describe()}）" if where is not None and where.describe() else message
         self.findings.append(
             Finding(
                 rule_id=r.id,
@@ -276,10 +329,11 @@ class _RuleRun:
                 basis=r.basis,
                 rule_version=r.version,
                 kind="rounding" if rounding else "violation",
-                location=v.location or verdict.location or Location(),
+                location=location or Location(),
                 evidence=v.evidence,
                 args={**args, **rendered},
                 instance=dict(inst),
+                related=related,
             )
         )
 
@@ -367,7 +421,7 @@ class _RuleRun:
                     value = self.ev(a, env)
                     if isinstance(value, Blank):
                         return False
-            except Missing:
+            except (Missing, Skip):  # Skip: report() of a report the set does not have
                 return False
             return True
         fn = self.functions.get(e.name)
@@ -376,6 +430,12 @@ class _RuleRun:
         args = [self.ev(a, env) for a in e.args]
         kwargs = {k: self.ev(v, env) for k, v in e.kwargs}
         try:
+            if args and isinstance(args[0], ReportV):  # prev.table("…"): the function reads the other report
+                other = self.ctx.on(args[0])
+                try:
+                    return fn(other, *args[1:], **kwargs)
+                finally:
+                    self.ctx.steps = other.steps
             return fn(self.ctx, *args, **kwargs)
         except TypeError as exc:
             raise RuleBug(f"调用 {e.name}() 的参数不对 / bad arguments to {e.name}(): {exc}") from None
@@ -393,14 +453,17 @@ def applicable(rule: n.Rule, document: Document) -> str | None:
     return None
 
 
-def evaluate_rule(rule: n.Rule, document: Document, functions: FunctionTable | None = None) -> EvaluationResult:
-    """One rule over the document. ``functions``: the session's table (default: the language's own)."""
+def evaluate_rule(
+    rule: n.Rule, document: Document, functions: FunctionTable | None = None, partners: Partners | None = None
+) -> EvaluationResult:
+    """One rule over the document. ``functions``: the session's table (default: the language's own);
+    ``partners``: the other reports of its set (``report()``), None when it is checked alone."""
     result = EvaluationResult()
     why_not = applicable(rule, document)
     if why_not:
         result.outcomes.append(Outcome(rule.id, "not_applicable", reason=why_not))
         return result
-    run = _RuleRun(rule, document, dict(functions) if functions is not None else builtin_functions())
+    run = _RuleRun(rule, document, dict(functions) if functions is not None else builtin_functions(), partners)
     try:
         run.run()
     except RuleBug as exc:
@@ -421,11 +484,12 @@ def _broken(result: EvaluationResult, rule: n.Rule, message: str) -> None:
 
 
 def evaluate_rules(
-    rules: Sequence[n.Rule], document: Document, functions: FunctionTable | None = None
+    rules: Sequence[n.Rule], document: Document, functions: FunctionTable | None = None,
+    partners: Partners | None = None,
 ) -> EvaluationResult:
     """Every rule over the document. ``functions``: the session's table (default: the language's own)."""
     table = dict(functions) if functions is not None else builtin_functions()
     result = EvaluationResult()
     for rule in rules:
-        result.merge(evaluate_rule(rule, document, table))
+        result.merge(evaluate_rule(rule, document, table, partners))
     return result

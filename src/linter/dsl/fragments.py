@@ -223,10 +223,18 @@ def _section_level(number: str | None) -> int:
 def apply_patches(doc: Document, patches: list[dict[str, Any]]) -> Document:
     """Edit a copy: ``{"table", "row": {code|label|index, lane}, "column": "决算数/合计", "text"}``
     sets a cell; ``{"section", "old", "new"}`` rewrites prose; ``{"drop_table": key}`` removes a table;
-    ``{"drop_section": heading}`` removes a section (with its subsections)."""
+    ``{"drop_section": heading}`` removes a section (with its subsections); ``{"metadata": {"fiscal_year":
+    2024, …}}`` changes the document's particulars (unit_name, fiscal_year, kind, level, profile…)."""
     doc = copy.deepcopy(doc)
     for p in patches:
-        if "drop_table" in p:
+        if "metadata" in p:
+            if not isinstance(p["metadata"], dict):
+                raise FragmentError(f"patch: metadata must be a mapping: {p!r}")
+            for k, v in p["metadata"].items():
+                if not hasattr(doc.metadata, k):
+                    raise FragmentError(f"patch: no metadata field {k!r}")
+                setattr(doc.metadata, k, v)
+        elif "drop_table" in p:
             doc.tables = [t for t in doc.tables if t.key != p["drop_table"]]
         elif "drop_section" in p:
             _drop_section(doc, p["drop_section"])

@@ -199,6 +199,29 @@ class Rule:
     consts: dict[str, Expr] = field(default_factory=dict)  # the file's constants
 
     @property
+    def reads_other_reports(self) -> bool:
+        """A cross-document rule: it calls ``report()``, so it runs on a report set, after every file."""
+        exprs: list[Any] = list(self.consts.values())
+        for st in self.body:
+            exprs.append(st.iterable if isinstance(st, For) else st.expr if isinstance(st, Let | Assert) else st.cond)
+        while exprs:
+            e = exprs.pop()
+            if isinstance(e, Call):
+                if e.name == "report":
+                    return True
+                exprs.extend(e.args)
+                exprs.extend(v for _, v in e.kwargs)
+            elif isinstance(e, ListExpr | And | Or):
+                exprs.extend(e.items)
+            elif isinstance(e, BinOp | Compare):
+                exprs.extend((e.left, e.right))
+            elif isinstance(e, Neg | Not):
+                exprs.append(e.operand)
+            elif isinstance(e, Attr):
+                exprs.append(e.obj)
+        return False
+
+    @property
     def meta(self) -> RuleMeta:
         """The rule as every output sees it (the evaluator-neutral metadata)."""
         return RuleMeta(self.id, self.title, self.severity, self.version, self.basis, self.fix, self.category,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import re2
 
@@ -21,6 +21,7 @@ from linter.dsl.values import (
     Missing,
     Quantity,
     Ref,
+    ReportV,
     RuleBug,
     Scope,
     Sentence,
@@ -28,12 +29,23 @@ from linter.dsl.values import (
     Verdict,
     describe,
     fmt_decimal,
+    origin_of,
     same_unit,
 )
 
 STEP_LIMIT = 2_000_000  # operations per rule (all instances together)
 INSTANCE_LIMIT = 20_000  # instances per rule
 POLICIES = ("skip", "zero", "assume_zero", "insufficient")
+
+
+class Partners(Protocol):
+    """The other reports of the document's set, as the run provides them (``report()`` reads them)."""
+
+    label: str  # the current report: "2025年部门预算"
+
+    def find(self, kind: str, year: int, level: str | None) -> ReportV | None: ...
+
+    def missing(self, kind: str, year: int, level: str | None) -> str: ...
 
 
 @dataclass
@@ -43,7 +55,20 @@ class Context:
     tolerance: Tolerance = field(default_factory=lambda: Tolerance("rounding"))
     steps: int = 0
     step_limit: int = STEP_LIMIT
+    partners: Partners | None = None  # None: the document is checked alone
     _scopes: dict[int, Scope] = field(default_factory=dict)
+    _others: dict[int, Context] = field(default_factory=dict)
+
+    def on(self, report: ReportV) -> Context:
+        """The context in which a function called on another report of the set reads that report. It shares
+        the step budget and tolerance of this one (one rule, one budget)."""
+        key = id(report.document)
+        other = self._others.get(key)
+        if other is None:
+            other = Context(report.document, self.default_blank, partners=self.partners)
+            self._others[key] = other
+        other.tolerance, other.steps, other.step_limit = self.tolerance, self.steps, self.step_limit
+        return other
 
     def tick(self, n: int = 1) -> None:
         self.steps += n
@@ -58,7 +83,7 @@ class Context:
             for s in iter_sections([section]):
                 for p in s.paragraphs:
                     for text in split_sentences(normalise_prose(p.text)):
-                        loc = Location(page=p.page, bbox=p.bbox, section=s.heading, text=text)
+                        loc = Location(page=p.page, bbox=p.bbox, section=s.heading, text=text, **origin_of(self.document))
                         sentences.append(Sentence(text, s, p, p.page, loc))
             self._scopes[key] = Scope(section.heading, tuple(sentences), section)
         return self._scopes[key]

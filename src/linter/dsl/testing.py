@@ -19,7 +19,9 @@ A pack keeps one case file per rule, or per small family of rules, under ``tests
       outcomes: {FL.I.11: pass}
 
 Keys of a case: ``name`` (required), ``document_file`` or ``document``, ``patch``, ``expect``,
-``outcomes``, ``must_not_fire``, ``rules``. Defaults come from the file's ``rules``:
+``outcomes``, ``must_not_fire``, ``rules``, ``reports``. ``reports`` lists the other reports of the unit's
+set for a cross-document rule (``report()``), each ``{document_file | document, patch}`` — a patch
+``{metadata: {fiscal_year: 2024}}`` makes a fixture last year's report. Defaults come from the file's ``rules``:
 
 - ``rules`` (the rules evaluated): the file's ``rules``; the whole pack when the file names none
   (a shared file such as ``tests/_seed.yaml``), or when the case says ``rules: all``;
@@ -57,10 +59,14 @@ from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.fragments import FragmentError, apply_patches, load_document
 from linter.dsl.function_table import FunctionTable
 from linter.dsl.pack import RULE_SUFFIX, RulePack, find_test_files
+from linter.dsl.values import ReportV, tag_origin
 
 LEGACY_SUFFIX = ".tests.json"
 FILE_KEYS = frozenset({"rules", "cases"})
-CASE_KEYS = frozenset({"name", "document", "document_file", "patch", "expect", "outcomes", "must_not_fire", "rules"})
+CASE_KEYS = frozenset(
+    {"name", "document", "document_file", "patch", "expect", "outcomes", "must_not_fire", "rules", "reports"}
+)
+REPORT_KEYS = frozenset({"document", "document_file", "patch"})
 EXPECT_KEYS = frozenset({"rule", "severity", "count", "kind", "args"})
 SEVERITIES = ("error", "warning", "info")
 KINDS = ("violation", "rounding")
@@ -227,6 +233,16 @@ def _normalise_case(raw: Any, index: int, file_rules: list[str] | None, known: s
         problems.append(f"patch 应为映射列表 / patch must be a list of mappings: {patch!r}")
         patch = []
     data["patch"] = patch
+    reports = raw.get("reports", [])
+    if not isinstance(reports, list) or not all(
+        isinstance(r, dict) and not set(r) - REPORT_KEYS and ("document" in r or "document_file" in r) for r in reports
+    ):
+        problems.append(
+            "reports 应为报告列表，每项有 document_file（或 document）和可选的 patch / reports must be a list of "
+            f"{{document_file | document, patch}}: {reports!r}"
+        )
+        reports = []
+    data["reports"] = reports
     data["expect"] = _check_expect(raw.get("expect", []), known, problems)
     outcomes = raw.get("outcomes", {})
     if not isinstance(outcomes, dict):
@@ -380,6 +396,40 @@ def case_document(case: dict[str, Any], base: Path) -> Any:
     return apply_patches(doc, case.get("patch", []))
 
 
+@dataclass
+class CasePartners:
+    """The other reports a case gives (``reports:``), as ``report()`` reads them: found by the kind, year
+    and level of their (patched) metadata."""
+
+    label: str
+    others: list[Any]
+
+    def find(self, kind: str, year: int, level: str | None) -> ReportV | None:
+        for label, doc in self.others:
+            md = doc.metadata
+            if md.kind == kind and md.fiscal_year == year and (level is None or (md.level or "部门") == level):
+                return ReportV(doc, label, label)
+        return None
+
+    def missing(self, kind: str, year: int, level: str | None) -> str:
+        return f"用例中没有 {year} 年{level or ''}{kind} / the case gives no {year} {level or ''}{kind}"
+
+
+def case_partners(case: dict[str, Any], doc: Any, base: Path) -> CasePartners | None:
+    """The case's report set: its document and the ``reports`` it lists (None when it lists none)."""
+    if not case.get("reports"):
+        return None
+
+    def label_of(d: Any) -> str:
+        md = d.metadata
+        return f"{md.fiscal_year}年{md.level or '部门'}{md.kind}"
+
+    others = [case_document(r, base) for r in case["reports"]]
+    for d in [doc, *others]:
+        tag_origin(d, label_of(d), label_of(d))
+    return CasePartners(label_of(doc), [(label_of(d), d) for d in others])
+
+
 def run_pack_tests(
     pack: RulePack,
     require_coverage: bool = True,
@@ -416,12 +466,13 @@ def run_pack_tests(
                 continue
             try:
                 doc = case_document(case.data, tf.parent)
+                partners = case_partners(case.data, doc, tf.parent)
             except (FragmentError, OSError, ValueError, KeyError, TypeError) as exc:
                 cr.problems.append(f"测试文档有误 / bad test document: {exc}")
                 report.cases.append(cr)
                 continue
             wanted = set(case.data["rules"]) if case.data["rules"] else None
-            result = evaluate_rules([r for r in rules if wanted is None or r.id in wanted], doc, functions)
+            result = evaluate_rules([r for r in rules if wanted is None or r.id in wanted], doc, functions, partners)
             cr.result = result
             cr.problems = check_case(case.data, result)
             report.cases.append(cr)

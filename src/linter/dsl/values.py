@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from typing import Any
 
 from linter.core.findings import Evidence, Location, Operand
-from linter.core.model import Column, Paragraph, Row, Section, Table, TocEntry
+from linter.core.model import Column, Document, Paragraph, Row, Section, Table, TocEntry
 from linter.core.numbers import decimals_of
 
 MAX_REFS = 64  # evidence lists at most this many printed operands per value
@@ -157,6 +158,34 @@ class Blank:
 
 
 @dataclass(frozen=True)
+class ReportV:
+    """Another report of the set (``report(kind = "预算", year = year() - 1)``): functions called on it
+    (``prev.table("…")``, ``prev.document()``) read that report."""
+
+    document: Document = field(hash=False, compare=False)
+    label: str  # "2024年部门预算"
+    file: str
+
+
+ORIGIN_ATTR = "_fiscal_lint_origin"
+
+
+def tag_origin(document: Document, label: str, file: str) -> None:
+    """Mark a report of a set, so that every place read from it names the report (see ``origin_of``).
+    The mark is an attribute outside the model's fields: it is never serialised."""
+    origin = {"report": label, "file": file}
+    object.__setattr__(document, ORIGIN_ATTR, origin)
+    for t in document.tables:
+        object.__setattr__(t, ORIGIN_ATTR, origin)
+
+
+def origin_of(obj: object) -> dict[str, Any]:
+    """``{"report": …, "file": …}`` for a document or table of a report set, else ``{}``: the extra
+    fields of a Location read from it."""
+    return getattr(obj, ORIGIN_ATTR, None) or {}
+
+
+@dataclass(frozen=True)
 class TableV:
     table: Table
 
@@ -272,6 +301,8 @@ def describe(value: object) -> str:
         return value.text
     if isinstance(value, Scope):
         return value.name
+    if isinstance(value, ReportV):
+        return value.label
     if isinstance(value, Verdict):
         return value.status
     if isinstance(value, bool):

@@ -14,6 +14,7 @@ from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.functions import FUNCTIONS
 from linter.dsl.nodes import Rule
 from linter.dsl.pack import default_pack_paths
+from linter.dsl.runtime import Partners
 
 
 @hookimpl
@@ -31,3 +32,10 @@ def fiscal_lint_evaluate(
     document: Document, rules: Sequence[Rule], functions: Mapping[str, Callable[..., Any]]
 ) -> EvaluationResult:
     return evaluate_rules([r for r in rules if isinstance(r, Rule)], document, functions)
+
+
+@hookimpl
+def fiscal_lint_evaluate_set(
+    document: Document, rules: Sequence[Rule], functions: Mapping[str, Callable[..., Any]], partners: Partners
+) -> EvaluationResult:
+    return evaluate_rules([r for r in rules if isinstance(r, Rule)], document, functions, partners)

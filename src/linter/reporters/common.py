@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from linter.core.baseline import fingerprint
-from linter.core.findings import Finding
+from linter.core.findings import STATUSES, Finding
 from linter.core.results import FileResult, RunResult
 
 TOOL_NAME = "fiscal-lint"
@@ -87,11 +87,49 @@ def document_dict(fr: FileResult) -> dict[str, Any]:
         "finding_counts": severity_counts(fr.severity_counts()),
         "baselined": fr.baselined,
         "rule_errors": [e.to_dict() for e in fr.result.errors],
+        **({"part_of": display_path(fr.part_of)} if fr.part_of is not None else {}),
     }
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
     return {**f.to_dict(), "fingerprint": fingerprint(f)}
+
+
+def related_text(f: Finding) -> str:
+    """The places in other reports a cross-document finding rests on: "↔ 2024年部门预算 第5页 …（file）"."""
+    parts = []
+    for loc in f.related:
+        where = loc.describe()
+        parts.append(f"↔ {where}" + (f"（{display_path(Path(loc.file))}）" if loc.file else ""))
+    return "；".join(parts)
+
+
+def set_dicts(run: RunResult) -> list[dict[str, Any]]:
+    """The report sets of the run (unit, reports and their files) with the outcomes of the cross-document
+    rules over the set's reports (per rule and report, the worst of its instances)."""
+    if run.grouping is None:
+        return []
+    by_path = {fr.path: fr for fr in run.files}
+    out = []
+    for rset in run.grouping.sets:
+        counts = {s: 0 for s in STATUSES}
+        for report in rset.reports:
+            fr = by_path.get(report.members[0].path)
+            if fr is None:
+                continue
+            for rid in run.set_rules:
+                counts[fr.result.rule_status(rid) or "not_applicable"] += 1
+        out.append({
+            "unit": rset.unit,
+            "name": rset.name,
+            "reports": [
+                {"label": r.label, "year": r.key.year, "kind": r.key.kind, "level": r.key.level,
+                 "files": [display_path(m.path) for m in r.members], "how": r.how}
+                for r in rset.reports
+            ],
+            "rule_counts": counts,
+        })
+    return out
 
 
 def summary_dict(run: RunResult) -> dict[str, Any]:

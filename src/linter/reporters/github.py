@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from linter.core.results import RunResult
-from linter.reporters.common import relative_uri
+from linter.reporters.common import related_text, relative_uri
 from linter.reporters.text import summary_line
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -49,6 +49,8 @@ def github_lines(run: RunResult) -> list[str]:
         for f in fr.result.findings:
             where = f.location.describe()
             message = f.message + (f"\n{where}" if where and where not in f.message else "")
+            if f.related:
+                message += "\n" + related_text(f)
             lines.append(annotation(COMMAND[f.severity], file, f"{f.rule_id} {f.title}", message))
     lines.append(summary_line(run))
     return lines

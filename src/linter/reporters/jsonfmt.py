@@ -12,6 +12,7 @@ from linter.reporters.common import (
     document_dict,
     finding_dict,
     pack_infos,
+    set_dicts,
     summary_dict,
     tool_version,
 )
@@ -31,6 +32,7 @@ def run_dict(run: RunResult) -> dict[str, Any]:
         "files": [
             {**document_dict(fr), "findings": [finding_dict(f) for f in fr.result.findings]} for fr in run.files
         ],
+        **({"sets": set_dicts(run)} if run.grouping is not None else {}),
         "summary": summary_dict(run),
     }
 

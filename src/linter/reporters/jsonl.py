@@ -39,6 +39,7 @@ from linter.reporters.common import (
     finding_dict,
     pack_infos,
     python_version,
+    set_dicts,
     summary_dict,
     tool_version,
 )
@@ -72,6 +73,11 @@ def file_records(run: RunResult, fr: FileResult) -> Iterator[dict[str, Any]]:
         yield {"record": "finding", "run": run.run_id, "path": path, **finding_dict(f)}
 
 
+def set_records(run: RunResult) -> Iterator[dict[str, Any]]:
+    for d in set_dicts(run):
+        yield {"record": "set", "run": run.run_id, **d}
+
+
 def end_record(run: RunResult, interrupted: bool = False) -> dict[str, Any]:
     summary = summary_dict(run)
     if interrupted:
@@ -83,6 +89,7 @@ def records(run: RunResult) -> Iterator[dict[str, Any]]:
     yield run_record(run)
     for fr in run.files:
         yield from file_records(run, fr)
+    yield from set_records(run)
     yield end_record(run)
 
 
@@ -120,6 +127,8 @@ class ComplianceLog:
             self.write(rec)
 
     def finish(self, run: RunResult, interrupted: bool = False) -> None:
+        for rec in set_records(run):
+            self.write(rec)
         self.write(end_record(run, interrupted))
 
     def close(self) -> None:

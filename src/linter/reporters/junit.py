@@ -15,14 +15,15 @@ from typing import TextIO
 
 from linter.core.findings import Finding
 from linter.core.results import FileResult, RunResult
-from linter.reporters.common import TOOL_NAME, display_path
+from linter.reporters.common import TOOL_NAME, display_path, related_text
 
 STATUS_ZH = {"not_applicable": "不适用 / not applicable", "insufficient_data": "数据不足 / insufficient data"}
 
 
 def _finding_text(f: Finding) -> str:
     where = f.location.describe()
-    return f"[{f.severity}] {f.rule_id} {f.message}" + (f"（{where}）" if where else "")
+    text = f"[{f.severity}] {f.rule_id} {f.message}" + (f"（{where}）" if where else "")
+    return text + (f" {related_text(f)}" if f.related else "")
 
 
 def _suite(run: RunResult, fr: FileResult) -> ET.Element:

@@ -13,6 +13,7 @@ same bytes.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TextIO
 
 from linter.core.baseline import FINGERPRINT_VERSION, fingerprint
@@ -67,11 +68,11 @@ def logical_locations(loc: Location) -> list[dict[str, Any]]:
     return out
 
 
-def _location(f: Finding, artifact: dict[str, Any]) -> dict[str, Any]:
-    loc = f.location
+def _location(f: Finding, artifact: dict[str, Any], loc: Location | None = None) -> dict[str, Any]:
+    loc = loc if loc is not None else f.location
     props: dict[str, Any] = {}
     for key in ("page", "bbox", "table", "table_number", "row_code", "row_label", "line_no", "column",
-                "column_no", "section", "text"):
+                "column_no", "section", "text", "report"):
         value = getattr(loc, key)
         if value is not None:
             props[key] = list(value) if isinstance(value, tuple) else value
@@ -113,6 +114,13 @@ def _rule_descriptor(run: RunResult, rule_id: str, sample: Finding) -> dict[str,
     if props:
         d["properties"] = props
     return d
+
+
+def _related_artifact(loc: Location) -> dict[str, Any]:
+    """The artifact location of another report of the set (by its path as given; not in ``artifacts``
+    unless it was also an input, so it has no index)."""
+    uri, relative = relative_uri(Path(loc.file or ""))
+    return {"uri": uri, "uriBaseId": SRCROOT} if relative else {"uri": uri}
 
 
 def _artifact(fr: FileResult, index: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -174,6 +182,10 @@ def sarif_log(run: RunResult) -> dict[str, Any]:
                     "instance": dict(f.instance),
                 },
             }
+            if f.related:  # the places in other reports of the set the finding rests on
+                result["relatedLocations"] = [
+                    {"id": k, **_location(f, _related_artifact(rel), rel)} for k, rel in enumerate(f.related, 1)
+                ]
             if run.baseline is not None:
                 result["baselineState"] = "new"
             results.append(result)

@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from linter.core.findings import Finding
 from linter.core.results import RunResult
+from linter.reporters.common import related_text
 
 SEVERITY_STYLE = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
@@ -68,8 +69,14 @@ class TextReporter:
                 place, numbers = _place(f), _numbers(f)
                 if place or numbers:
                     console.print(f"      [dim]{escape('  '.join(p for p in (place, numbers) if p))}[/dim]")
+                if f.related:
+                    console.print(f"      [dim]{escape(related_text(f))}[/dim]")
             for err in fr.result.errors:
                 console.print(f"    [bold red]规则出错 / rule error[/] {escape(err.rule_id)}: {escape(err.message)}")
+            if fr.part_of is not None:
+                console.print(f"  [dim]与 {escape(str(fr.part_of))} 合为一份报告检查，规则结果见该文件 / "
+                              "one report with that file: its rule outcomes are listed there[/dim]")
+                continue
             st = fr.rule_statuses()
             console.print(
                 "  [dim]规则 / rules: " + "，".join(f"{STATUS_ZH[s]} {st.get(s, 0)}" for s in STATUS_ZH) + "[/dim]"

@@ -36,12 +36,16 @@ from linter.core.results import (
     RunResult,
     sort_key,
 )
+from linter.core.sets import Report, ReportSet, discover_set_config
 from linter.dsl import RulePack
 from linter.dsl import nodes as n
 from linter.parse.documents import read_input
 from linter.parse.guard import parse_limited, run_guarded
 from linter.run.cache import Cache, code_version, digest
+from linter.run.sets import alone, run_set_phase
 from linter.session import Session
+
+KEEP_MODELS = 200  # up to this many files, workers hand their models to the report phase; beyond, it reads the cache
 
 
 def pack_digest(pack: RulePack) -> str:
@@ -103,6 +107,7 @@ class _Plan:
     limits: Limits
     profile: str | None
     cache: Cache | None
+    keep_models: bool = False  # the set phase needs the documents: workers send them back
 
 
 def _evaluate(plan: _Plan, job: _Job, document: Document) -> tuple[DocInfo, EvaluationResult]:
@@ -115,7 +120,9 @@ def _evaluate(plan: _Plan, job: _Job, document: Document) -> tuple[DocInfo, Eval
     return info, result
 
 
-def _work(plan: _Plan, job: _Job, in_worker: bool) -> tuple[DocInfo, EvaluationResult, str | None]:
+def _work(
+    plan: _Plan, job: _Job, in_worker: bool
+) -> tuple[DocInfo, EvaluationResult, str | None, Document | None]:
     """Parse (or take the cached model) and evaluate; in a worker, under the guard's limits."""
     document = plan.cache.get_model(job.model_key) if plan.cache is not None and job.model_key else None
     cached = "model" if document is not None else None
@@ -127,7 +134,7 @@ def _work(plan: _Plan, job: _Job, in_worker: bool) -> tuple[DocInfo, EvaluationR
         if plan.cache is not None and job.model_key:
             plan.cache.put_model(job.model_key, document)
     info, result = _evaluate(plan, job, document)
-    return info, result, cached
+    return info, result, cached, document if plan.keep_models else None
 
 
 # ---- the run ---------------------------------------------------------------------------------
@@ -164,29 +171,47 @@ def run_check(
     rule_meta = {r.id: r.meta for p in packs for r in p.rules}
     run = RunResult([], [pack_info(p) for p in packs], config.fail_on, config, baseline, started=utc_now(),
                     plugins=plugins, rules=rule_meta)
-    files = expand_inputs(paths, session.formats)
+    paths_list = list(paths)
+    files = expand_inputs(paths_list, session.formats)
     if on_start is not None:
         on_start(run, len(files))
-    rules = [r for p in packs for r in p.rules if config.selects(r.id)]
+    selected = [r for p in packs for r in p.rules if config.selects(r.id)]
+    # cross-document rules (they call report()) run once every file is checked, on the report sets
+    set_rules = [r for r in selected if r.reads_other_reports]
+    rules = [r for r in selected if not r.reads_other_reports]
     profile = config.profile if config.profile and config.profile != "auto" else None
-    plan = _Plan(session, rules, limits, profile, cache)
+    # the report phase (sets, reports of several files) needs every file's result and model: with cross-document
+    # rules and several files, results are final (and streamed) only once every file has been checked
+    deferred = bool(set_rules) and len(files) > 1
+    plan = _Plan(session, rules, limits, profile, cache, keep_models=deferred and len(files) <= KEEP_MODELS)
     code = code_version(plugins) if cache is not None else ""
     rules_key = digest(*(pack_digest(p) for p in packs), ",".join(r.id for r in rules), profile or "auto")
 
     results: list[FileResult | None] = [None] * len(files)
     remaining = baseline.counter() if baseline is not None else Counter()
     emitted = 0
+    models: dict[Path, Document] = {}
+    model_keys: dict[Path, str] = {}
 
-    def finish(index: int, fr: FileResult) -> None:
+    def emit_ready() -> None:
         nonlocal emitted
-        _finalise(fr, config, baseline, remaining)
-        results[index] = fr
-        if on_progress is not None:
-            on_progress(fr)
         while emitted < len(results) and results[emitted] is not None:
             if on_file is not None:
                 on_file(results[emitted])  # type: ignore[arg-type]
             emitted += 1
+
+    def finish(index: int, fr: FileResult) -> None:
+        results[index] = fr
+        if set_rules and not deferred and fr.checked:  # one file: a report alone, its set rules not applicable
+            alone(fr, [r.id for r in set_rules])
+        if deferred:
+            if on_progress is not None:
+                on_progress(fr)
+            return
+        _finalise(fr, config, baseline, remaining)
+        if on_progress is not None:
+            on_progress(fr)
+        emit_ready()
 
     todo: list[_Job] = []
     for i, path in enumerate(files):
@@ -198,6 +223,7 @@ def run_check(
         model_key = result_key = None
         if cache is not None:
             model_key = digest(sha, code)
+            model_keys[path] = model_key
             result_key = digest(model_key, rules_key)
             hit = cache.get_result(result_key)
             if hit is not None:
@@ -209,7 +235,9 @@ def run_check(
         if isinstance(outcome, InputError):
             finish(job.index, FileResult(job.path, error=outcome, sha256=job.sha256))
         else:
-            info, result, cached = outcome
+            info, result, cached, document = outcome
+            if document is not None:
+                models[job.path] = document
             finish(job.index, FileResult(job.path, info, result=result, sha256=info.sha256, cached=cached))
 
     if limits.enabled:
@@ -221,9 +249,67 @@ def run_check(
             except InputError as exc:
                 done(job, exc)
     run.files = [fr for fr in results if fr is not None]
+    if deferred:
+        set_keys = _SetKeys(cache, digest("set", rules_key, ",".join(r.id for r in set_rules)))
+        run.grouping = run_set_phase(
+            run.files, rules, set_rules, discover_set_config(paths_list, config.sets),
+            load=lambda fr: _load(fr, models, model_keys, cache, session),
+            evaluate=lambda doc, rs: session.evaluate(_profiled(doc, profile), rs),
+            evaluate_set=lambda doc, rs, partners: session.evaluate_set(doc, rs, partners),
+            cached=set_keys.get, store=set_keys.put,
+        )
+        run.set_rules = [r.id for r in set_rules]
+        for fr in run.files:
+            _finalise(fr, config, baseline, remaining)
+        emit_ready()
     run.baseline_stale = _stale(baseline, remaining, run.files)
     run.ended = utc_now()
     return run
+
+
+def _profiled(document: Document, profile: str | None) -> Document:
+    if profile:
+        document.metadata.profile = profile
+    return document
+
+
+def _load(fr: FileResult, models: dict[Path, Document], model_keys: dict[Path, str], cache: Cache | None,
+          session: Session) -> Document | None:
+    """A checked file's document for the set phase: kept from its worker, else from the model cache, else
+    parsed again (a result served from the cache has no model in memory)."""
+    doc = models.get(fr.path)
+    if doc is None and cache is not None and fr.path in model_keys:
+        doc = cache.get_model(model_keys[fr.path])
+    if doc is None:
+        try:
+            doc = session.parse(fr.path)
+        except InputError:
+            return None
+        if cache is not None and fr.path in model_keys:
+            cache.put_model(model_keys[fr.path], doc)
+    return doc
+
+
+@dataclass
+class _SetKeys:
+    """The set phase's result cache: a report's cross-document result is keyed on the rules and on the
+    content of every report of its set (each file's sha256, in the set's order, with its report)."""
+
+    cache: Cache | None
+    rules_key: str
+
+    def get(self, kind: str, report: Report, rset: ReportSet) -> tuple[dict[str, Any], EvaluationResult] | None:
+        return self.cache.get_result(self._key(kind, report, rset)) if self.cache is not None else None
+
+    def put(self, kind: str, report: Report, rset: ReportSet, info: dict[str, Any], result: EvaluationResult) -> None:
+        if self.cache is not None:
+            self.cache.put_result(self._key(kind, report, rset), info, result)
+
+    def _key(self, kind: str, report: Report, rset: ReportSet) -> str:
+        parts = [self.rules_key, kind, report.label, *(m.sha256 for m in report.members)]
+        for r in rset.reports:
+            parts += [r.label, *(m.sha256 for m in r.members)]
+        return digest(*parts)
 
 
 def _finalise(fr: FileResult, config: Config, baseline: Baseline | None, remaining: Counter[tuple[str, str]]) -> None:

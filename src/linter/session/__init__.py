@@ -116,3 +116,14 @@ class Session:
             if result is not None:
                 merged.merge(result)
         return merged
+
+    def evaluate_set(self, document: Document, rules: Sequence[RuleDefinition], partners: Any) -> EvaluationResult:
+        """The cross-document rules of one report against the other reports of its set (``partners``)."""
+        merged = EvaluationResult()
+        results = self.pm.hook.fiscal_lint_evaluate_set(
+            document=document, rules=list(rules), functions=self.functions, partners=partners
+        )
+        for result in reversed(results):
+            if result is not None:
+                merged.merge(result)
+        return merged

@@ -19,6 +19,7 @@ from linter.dsl.functions import (
     classification_functions,
     number_functions,
     prose_functions,
+    set_functions,
     structure_functions,
     table_functions,
     wording_functions,
@@ -33,6 +34,7 @@ THEMES: tuple[ModuleType, ...] = (
     wording_functions,
     structure_functions,
     classification_functions,
+    set_functions,
 )
 
 #: Name → function: every built-in rule-language function.

@@ -8,7 +8,7 @@ from typing import Any
 from linter.core.findings import Location
 from linter.core.text import normalise_label, normalise_prose
 from linter.dsl.runtime import Context, as_text, compile_regex, scope_of
-from linter.dsl.values import Capture, Match, Quantity, RegexV, RowV, RuleBug, Scope, Sentence, TableV, TocV
+from linter.dsl.values import Capture, Match, Quantity, RegexV, RowV, RuleBug, Scope, Sentence, TableV, TocV, origin_of
 
 
 def as_list(x: Any) -> list[Any]:
@@ -56,14 +56,15 @@ def location_of(item: Any) -> Location | None:
         return item.location
     if isinstance(item, RowV):
         t, r = item.table, item.row
-        return Location(page=r.page, table=t.key, table_number=t.number, row_code=r.code, row_label=r.label)
+        return Location(page=r.page, table=t.key, table_number=t.number, row_code=r.code, row_label=r.label,
+                        **origin_of(t))
     if isinstance(item, Quantity):
         return next((r.location for r in item.refs if r.location), None)
     if isinstance(item, TocV):
         return Location(page=item.entry.page, section="目录", text=item.entry.text)
     if isinstance(item, TableV):
         t = item.table
-        return Location(page=t.page, bbox=t.bbox, table=t.key, table_number=t.number)
+        return Location(page=t.page, bbox=t.bbox, table=t.key, table_number=t.number, **origin_of(t))
     if isinstance(item, Scope) and item.section is not None:
         return Location(page=item.section.page, bbox=item.section.bbox, section=item.section.heading)
     return None

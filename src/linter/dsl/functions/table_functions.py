@@ -31,6 +31,7 @@ from linter.dsl.values import (
     TableV,
     column_path,
     describe,
+    origin_of,
 )
 
 
@@ -61,6 +62,9 @@ def table(ctx: Context, key: Any) -> TableV:
                     f"{describe(TableV(t))} 在第 {orphan.page} 页的续表未能并入，表可能未读全 / "
                     f"table {k!r}: its continuation on page {orphan.page} was not joined"
                 )
+            suspect = _suspect_tables(ctx).get(id(t))
+            if suspect is not None:
+                raise Missing(f"{suspect}；本表可能未读全或读错，依赖本表的检查按数据不足处理 / table {k!r} is suspect")
             return TableV(t)
     raise Missing(f"文档中没有表 {k} / table {k!r} not found")
 
@@ -91,6 +95,158 @@ def unjoined_continuations(ctx: Context) -> list[TableV]:
     rules that read such a table end as insufficient_data (``table``)."""
     tables = ctx.document.tables
     return [TableV(t) for t in tables if t.key and unjoined_continuation(tables, t) is not None]
+
+
+# ---- suspect tables: one parse-quality finding instead of a cascade (docs/domain-rules.md §2.4.1) ----------
+
+
+def _decimal(cell: Any) -> Decimal | None:
+    return Decimal(cell.value) if cell is not None and cell.value is not None else None
+
+
+def _half_unit(values: list[Decimal]) -> Decimal:
+    """The rounding envelope of a sum of printed figures: half a unit of the last printed place of each."""
+    return sum((Decimal(5).scaleb(min(int(v.as_tuple().exponent), 0) - 1) for v in values), Decimal(0))
+
+
+def _value_in(r: Row, c: Column) -> Decimal | None:
+    return _decimal(next((x for x in r.cells if x.column == c.index), None))
+
+
+def _fmt(v: Decimal) -> str:
+    return f"{v:,.2f}" if v == v.quantize(Decimal("0.01")) else f"{v:,}"
+
+
+def _class_rows(t: Table, lane: int) -> list[Row]:
+    return [r for r in t.rows if r.lane == lane and r.level == "类" and r.code and len(r.code) == 3]
+
+
+def lost_class(tables: list[Table], t: Table) -> str | None:
+    """Why the 类 rows of a code table look like they lost a whole class, or None.
+
+    The 合计 row exceeds the sum of the 类 rows in the table's first amount column by more than rounding,
+    no amount column has the 类 rows summing to more than 合计, and the gap is exactly a class: either
+    款 rows printed without their 类 row add up to it, or another table of the document prints 类 rows
+    this table lacks that add up to it (in one of its amount columns). A gap that is no whole class is
+    an arithmetic error of the table, the hierarchy identity's finding, not a suspect parse."""
+    for lane in sorted({r.lane for r in t.rows}):
+        totals = [r for r in t.rows if r.lane == lane and r.level == "合计"]
+        classes = _class_rows(t, lane)
+        cols = [c for c in t.columns if c.role == "amount" and c.lane == lane]
+        if len(totals) != 1 or not classes or not cols:
+            continue
+        first = cols[0]
+        total = _value_in(totals[0], first)
+        if total is None:
+            continue
+        parts = [v for v in (_value_in(r, first) for r in classes) if v is not None]
+        gap = total - sum(parts, Decimal(0))
+        envelope = _half_unit([total, *parts])
+        if gap <= envelope:
+            continue
+        overshoot = False
+        for c in cols[1:]:
+            tc = _value_in(totals[0], c) or Decimal(0)
+            pc = [v for v in (_value_in(r, c) for r in classes) if v is not None]
+            if tc - sum(pc, Decimal(0)) < -_half_unit([tc, *pc]):
+                overshoot = True
+        if overshoot:
+            continue
+        unit = t.unit or ""
+        name = f"{describe(TableV(t))}（第 {t.page} 页）“{'/'.join(column_path(first))}”栏"
+        head = f"{name}合计 {_fmt(total)}{unit}，各类之和 {_fmt(total - gap)}{unit}，少 {_fmt(gap)}{unit}"
+        codes = {r.code for r in classes}
+        orphans = [r for r in t.rows if r.lane == lane and r.level == "款" and r.code and r.code[:3] not in codes]
+        ov = [v for v in (_value_in(r, first) for r in orphans) if v is not None]
+        if ov and abs(sum(ov, Decimal(0)) - gap) <= envelope + _half_unit(ov):
+            lost = "、".join(sorted({(r.code or "")[:3] for r in orphans}))
+            return f"{head}，恰为 {lost} 类下各款之和，而本表没有 {lost} 这一类行"
+        for other in tables:
+            if other is t or not other.key:
+                continue
+            for olane in sorted({r.lane for r in other.rows}):
+                missing = [r for r in _class_rows(other, olane) if r.code not in codes]
+                if not missing:
+                    continue
+                for oc in (c for c in other.columns if c.role == "amount" and c.lane == olane):
+                    mv = [v for v in (_value_in(r, oc) for r in missing) if v is not None]
+                    if mv and sum(mv, Decimal(0)) != 0 and abs(sum(mv, Decimal(0)) - gap) <= envelope + _half_unit(mv):
+                        lost = "、".join(f"{r.code} {row_name(RowV(other, r))}" for r in missing)
+                        return f"{head}，恰为{describe(TableV(other))}列有而本表没有的类（{lost}）的金额"
+    return None
+
+
+def unmapped_columns(t: Table) -> str | None:
+    """Why some amount columns of a table cannot be named by their headers, or None: an amount column with
+    no header text, a header that reads as a figure (a body row taken for the header), or two amount
+    columns of one lane with the same header path (a rule cannot tell them apart)."""
+    seen: dict[tuple[int, tuple[str, ...]], Column] = {}
+    problems: list[str] = []
+    for c in t.columns:
+        if c.role != "amount":
+            continue
+        path = [p for p in (normalise_label(x) for x in c.path) if p]
+        where = f"第 {c.index + 1} 列"
+        if not path:
+            problems.append(f"{where}有金额而没有表头")
+            continue
+        if all(parse_amount(p) is not None for p in path):
+            problems.append(f"{where}的表头“{'/'.join(c.path)}”是一个数字（表头未能识别）")
+            continue
+        key = (c.lane, tuple(path))
+        if key in seen:
+            problems.append(f"第 {seen[key].index + 1} 列与{where}的表头同为“{'/'.join(c.path)}”")
+        seen.setdefault(key, c)
+    if not problems:
+        return None
+    return f"{describe(TableV(t))}（第 {t.page} 页）：{'；'.join(problems)}，金额栏无法与表样的栏目对应"
+
+
+def _suspect_tables(ctx: Context) -> dict[int, str]:
+    """The keyed tables that lost a class of rows or whose amount columns cannot be mapped, with the reason
+    (``id(table)`` → text), computed once per evaluation context."""
+    cache = ctx.__dict__.get("_suspect_cache")
+    if cache is not None and cache[0] is ctx.document:
+        return cache[1]
+    tables = ctx.document.tables
+    ctx.tick(len(tables))
+    out: dict[int, str] = {}
+    for t in tables:
+        if not t.key:
+            continue
+        why = unmapped_columns(t) or lost_class(tables, t)
+        if why is not None:
+            out[id(t)] = why
+    ctx.__dict__["_suspect_cache"] = (ctx.document, out)
+    return out
+
+
+def _suspect_item(t: Table, why: str) -> Sentence:
+    loc = Location(page=t.page, bbox=t.bbox, table=t.key, table_number=t.number, text=why, **origin_of(t))
+    return Sentence(why, None, None, t.page, loc)
+
+
+@rule_function()
+def lost_classes(ctx: Context) -> list[Sentence]:
+    """The code tables whose 类 rows add up to a whole class less than 合计 (rows of a class lost, in print or
+    in parsing): the 合计 exceeds the sum of the 类 rows by exactly the 款 rows printed without their 类,
+    or by the 类 rows another table prints and this one lacks. One item per table, ``{match}`` the
+    table with the figures: ``assert none(lost_classes())``. The rules that read such a table end as
+    insufficient_data (``table``)."""
+    tables = ctx.document.tables
+    ctx.tick(len(tables))
+    return [_suspect_item(t, why) for t in tables if t.key and (why := lost_class(tables, t)) is not None]
+
+
+@rule_function()
+def unmapped_amount_columns(ctx: Context) -> list[Sentence]:
+    """The keyed tables with amount columns that cannot be named by their headers (no header, a figure read
+    as the header, two columns of one lane with the same header). One item per table, ``{match}`` the
+    table and the columns: ``assert none(unmapped_amount_columns())``. The rules that read such a table
+    end as insufficient_data (``table``)."""
+    tables = ctx.document.tables
+    ctx.tick(len(tables))
+    return [_suspect_item(t, why) for t in tables if t.key and (why := unmapped_columns(t)) is not None]
 
 
 def _table_of(x: Any) -> Table:
@@ -307,6 +463,7 @@ def _cell(t: Table, r: Row, c: Column) -> Quantity | Blank:
         line_no=r.line_no,
         column=column_path(c),
         column_no=c.column_no,
+        **origin_of(t),
     )
     name = f"{describe(RowV(t, r))}·{'/'.join(column_path(c))}"
     if cell is None or cell.value is None:
@@ -486,7 +643,7 @@ def notes(ctx: Context, target: Any) -> Scope:
     sentences = []
     for note in t.notes:
         for text in split_sentences(normalise_prose(note.text)):
-            loc = Location(page=note.page, bbox=note.bbox, table=t.key, table_number=t.number, text=text)
+            loc = Location(page=note.page, bbox=note.bbox, table=t.key, table_number=t.number, text=text, **origin_of(t))
             sentences.append(Sentence(text, None, None, note.page, loc))
     return Scope(f"{describe(TableV(t))} 表注", tuple(sentences))
 
@@ -516,6 +673,7 @@ def cells(ctx: Context, target: Any, pattern: Any = None) -> list[Sentence]:
                 row_label=r.label,
                 column=column_path(column) if column is not None else None,
                 text=text_,
+                **origin_of(t),
             )
             out.append(Sentence(text_, None, None, c.page, loc))
     return out
@@ -563,6 +721,7 @@ def cell(ctx: Context, target: Any, which: Any) -> Sentence:
         row_label=r.label,
         column=column_path(column) if column is not None else None,
         text=text_ or None,
+        **origin_of(t),
     )
     return Sentence(text_, None, None, loc.page, loc)
 
