@@ -53,7 +53,7 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
 def add_output_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("输出 / output")
     g.add_argument("--format", default="text", metavar="FORMAT",
-                   help="text（默认）、json、jsonl、sarif、junit、github，或插件提供的格式 / output format")
+                   help="text（默认）、json、jsonl、sarif、junit、github、annotated-pdf（批注 PDF）、html、xlsx，或插件提供的格式 / output format")
     g.add_argument("-o", "--output", type=Path, metavar="FILE", help="写入文件而不是标准输出 / write to a file")
     g.add_argument("--report", action="append", default=[], metavar="FORMAT=FILE",
                    help="另外把某种格式写入文件，可重复（如 --report sarif=out.sarif --report junit=out.xml） / "

@@ -20,17 +20,8 @@ from linter.core.findings import Finding
 from linter.dsl import RulePack
 from linter.dsl import nodes as n
 from linter.dsl.function_table import FunctionTable
+from linter.reporters.common import CATEGORY_ZH
 
-CATEGORY_ZH = {
-    "identity": "表内勾稽",
-    "cross-table": "表间一致",
-    "prose-vs-table": "说明与表格一致",
-    "completeness": "完整性",
-    "wording": "表述",
-    "format": "格式",
-    "timing": "时效",
-    "cross-document": "报告间一致",
-}
 CATEGORY_FIX = {
     "identity": "核对该表的合计与各分项：修正录入错误，使合计等于分项之和；只差末位的是四舍五入造成的尾数差异，可在表下注明。",
     "cross-table": "核对两张表中同一口径的数字，以决算（预算）报表系统的数据为准，把两处改为一致。",

@@ -371,13 +371,16 @@ def fiscal_lint_reporters() -> dict[str, ReporterFactory]:
 
     **Results:** all collected and merged by name in registration order, so a plugin's format replaces
     a built-in one of the same name (the built-in ``linter.reporters.plugin`` gives ``text``, ``json``,
-    ``jsonl``, ``sarif``, ``junit``, ``github``). Use a new name for a new format.
+    ``jsonl``, ``sarif``, ``junit``, ``github``, and the reviewer's ``annotated-pdf``, ``html``, ``xlsx``).
+    Use a new name for a new format.
 
     **Arguments:** none.
 
     **Return:** ``{"name": factory}``; ``factory()`` returns an object with
     ``report(run, stream)``, where ``run`` is the :class:`linter.core.results.RunResult` of the whole run
-    (files, findings, outcomes, exit code) and ``stream`` the text stream to write to.
+    (files, findings, outcomes, exit code) and ``stream`` the text stream to write to. A format that writes
+    files of its own (binary, or one per report) has ``check_target(target)`` (called before the run, so a
+    wrong ``-o`` stops it at once) and ``write_files(run, target, err)`` instead of ``report``.
 
     **Example:**
 

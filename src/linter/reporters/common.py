@@ -15,6 +15,18 @@ TOOL_NAME = "fiscal-lint"
 INFORMATION_URI = "https://github.com/fiscal-lint/fiscal-lint"
 LOG_SCHEMA = "fiscal-lint/compliance-log/1"
 
+# the rule categories in the reviewer's words (explain, the HTML and workbook outputs)
+CATEGORY_ZH = {
+    "identity": "表内勾稽",
+    "cross-table": "表间一致",
+    "cross-document": "报告间一致",
+    "prose-vs-table": "说明与表格一致",
+    "completeness": "完整性",
+    "wording": "表述",
+    "format": "格式",
+    "timing": "时效",
+}
+
 
 def tool_version() -> str:
     from linter import __version__

@@ -22,12 +22,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from linter.core.findings import SEVERITIES
 from linter.core.results import RunResult
-from linter.reporters.common import pack_infos, tool_version
+from linter.reporters.common import CATEGORY_ZH, pack_infos, tool_version
 from linter.reporters.geometry import PageFrame
 from linter.reporters.marks import Mark
 from linter.reporters.outputs import OutputError, refuse_input_as_output, report_bytes, write_atomically
 from linter.reporters.page_images import PageImage, RenderError, render_pages
-from linter.reporters.review import CATEGORY_ZH, NO_CATEGORY, SEVERITY_ZH, STATUS_ZH, Item, Report, reports_of
+from linter.reporters.review import NO_CATEGORY, SEVERITY_ZH, STATUS_ZH, Item, Report, reports_of
 
 
 def _environment() -> Environment:

@@ -13,22 +13,13 @@ from typing import Any
 
 from linter.core.findings import SEVERITIES, Finding, Location
 from linter.core.results import FileResult, RunResult, sort_key
-from linter.reporters.common import display_path
+from linter.reporters.common import CATEGORY_ZH, display_path
 from linter.reporters.marks import Mark, marks_for
 from linter.reporters.outputs import is_pdf
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
 # the rule language's categories (linter.dsl.checker.CATEGORIES), as ``fiscal-lint explain`` names them
-CATEGORY_ZH = {
-    "identity": "表内勾稽",
-    "cross-table": "表间一致",
-    "prose-vs-table": "说明与表格一致",
-    "completeness": "完整性",
-    "wording": "表述",
-    "format": "格式",
-    "timing": "时效",
-}
 NO_CATEGORY = "其他"
 
 
