@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from linter.core.baseline import fingerprint
-from linter.core.findings import STATUSES, Finding
+from linter.core.findings import STATUSES, Finding, Location
 from linter.core.results import FileResult, RunResult
 
 TOOL_NAME = "fiscal-lint"
@@ -105,6 +105,21 @@ def document_dict(fr: FileResult) -> dict[str, Any]:
 
 def finding_dict(f: Finding) -> dict[str, Any]:
     return {**f.to_dict(), "fingerprint": fingerprint(f)}
+
+
+def place(loc: Location) -> str:
+    """Where, in words, without the page: ``公开09表 · 合计 · 决算数/合计`` or the section's heading."""
+    parts = []
+    if loc.table_number or loc.table:
+        parts.append(loc.table_number or loc.table or "")
+    row = " ".join(p for p in (loc.row_code, loc.row_label) if p)
+    if row:
+        parts.append(row)
+    if loc.column:
+        parts.append("/".join(loc.column))
+    if loc.section and not parts:
+        parts.append(loc.section)
+    return " · ".join(parts)
 
 
 def related_text(f: Finding) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from linter.core.findings import SEVERITIES, Finding, Location
 from linter.core.results import FileResult, RunResult, sort_key
-from linter.reporters.common import CATEGORY_ZH, display_path
+from linter.reporters.common import CATEGORY_ZH, display_path, place
 from linter.reporters.marks import Mark, marks_for
 from linter.reporters.outputs import is_pdf
 
@@ -25,21 +25,6 @@ NO_CATEGORY = "其他"
 
 def category_zh(category: str | None) -> str:
     return CATEGORY_ZH.get(category or "", category or NO_CATEGORY)
-
-
-def place(loc: Location) -> str:
-    """Where, in words, without the page: ``公开09表 · 合计 · 决算数/合计`` or the section's heading."""
-    parts = []
-    if loc.table_number or loc.table:
-        parts.append(loc.table_number or loc.table or "")
-    row = " ".join(p for p in (loc.row_code, loc.row_label) if p)
-    if row:
-        parts.append(row)
-    if loc.column:
-        parts.append("/".join(loc.column))
-    if loc.section and not parts:
-        parts.append(loc.section)
-    return " · ".join(parts)
 
 
 def number(text: str | None) -> Decimal | str | None:

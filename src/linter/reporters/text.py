@@ -9,25 +9,10 @@ from rich.markup import escape
 
 from linter.core.findings import Finding
 from linter.core.results import RunResult
-from linter.reporters.common import related_text
+from linter.reporters.common import place, related_text
 
 SEVERITY_STYLE = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
-
-
-def _place(f: Finding) -> str:
-    loc = f.location
-    parts = []
-    if loc.table_number or loc.table:
-        parts.append(loc.table_number or loc.table or "")
-    row = " ".join(p for p in (loc.row_code, loc.row_label) if p)
-    if row:
-        parts.append(row)
-    if loc.column:
-        parts.append("/".join(loc.column))
-    if loc.section and not parts:
-        parts.append(loc.section)
-    return " · ".join(parts)
 
 
 def _numbers(f: Finding) -> str:
@@ -66,9 +51,9 @@ class TextReporter:
                 label, style = SEVERITY_STYLE[f.severity]
                 tag = "尾数差异" if f.kind == "rounding" else label
                 console.print(f"    [{style}]{tag}[/] [bold]{escape(f.rule_id)}[/] {escape(f.message)}")
-                place, numbers = _place(f), _numbers(f)
-                if place or numbers:
-                    console.print(f"      [dim]{escape('  '.join(p for p in (place, numbers) if p))}[/dim]")
+                place_, numbers = place(f.location), _numbers(f)
+                if place_ or numbers:
+                    console.print(f"      [dim]{escape('  '.join(p for p in (place_, numbers) if p))}[/dim]")
                 if f.related:
                     console.print(f"      [dim]{escape(related_text(f))}[/dim]")
             for err in fr.result.errors:

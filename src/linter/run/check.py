@@ -111,9 +111,7 @@ class _Plan:
 
 
 def _evaluate(plan: _Plan, job: _Job, document: Document) -> tuple[DocInfo, EvaluationResult]:
-    if plan.profile:
-        document.metadata.profile = plan.profile
-    result = plan.session.evaluate(document, plan.rules)
+    result = plan.session.evaluate(_profiled(document, plan.profile), plan.rules)
     info = DocInfo.of(document)
     if plan.cache is not None and job.result_key is not None:
         plan.cache.put_result(job.result_key, info.to_dict(), result)
@@ -268,6 +266,7 @@ def run_check(
 
 
 def _profiled(document: Document, profile: str | None) -> Document:
+    """The document under the configured template profile (``auto``: the one the parser recognised)."""
     if profile:
         document.metadata.profile = profile
     return document
