@@ -26,7 +26,7 @@ LEDGER: dict[str, dict[tuple[int, str, str, int], str]] = {
         (25, "FL.C.19", "warning", 1): "true: template residue '下降（增长）27.78%'",
         (26, "FL.C.19", "warning", 1): "true: template instruction '列明公务接待…' left in",
         (26, "FL.W.04.unit", "warning", 3): "true: '规划与自然资源局' against the cover's '规划和自然资源局'",
-        (26, "FL.W.10", "warning", 1): "true: p27 '平均得分99.33分（其中，…' — the bracket never closes",
+        (27, "FL.W.10", "warning", 1): "true: p27 '平均得分99.33分（其中，…' — the bracket never closes (the paragraph starts on p26)",
     },
     "juesuan/2024-上海市普陀区财政局-部门决算.pdf": {
         (21, "FL.P.04", "error", 1): "true: '财政拨款收入支出总计0.3万元' vs 总表 2,961.68",

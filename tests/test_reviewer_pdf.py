@@ -261,9 +261,18 @@ def test_a_located_sentence_is_found_in_the_glyphs(shared: Path, tmp_path: Path)
     after = [b for b in glyph_boxes(out, 19, "主要是用于行政单位医疗") if rect[1] < (b[1] + b[3]) / 2 < rect[3]]
     assert after and min(b[0] for b in after) >= rect[2] - 1
     assert len(annot["/QuadPoints"]) == 8  # one line
-    # the paragraph's box in the model spans two lines; the highlight one
+    # the model's own box for the sentence (what the log and SARIF carry) is its one line, over the same glyphs
     loc = Location.from_dict(next(f for f in located if "5.16%" in f["message"])["location"])
-    assert loc.bbox is not None and rect[3] - rect[1] < (loc.bbox[3] - loc.bbox[1]) / 2
+    assert loc.page == 19 and loc.bbox is not None and loc.continued is None
+    model_rect = user_rect(out, 19, list(loc.bbox))
+    for box in glyph_boxes(out, 19, "4.卫生健康支出类支出50.34万元，占5.16%。"):
+        # on the box's line and within its width. PDFium boxes a glyph by its outline, pdfminer (and so the
+        # model) a line by the font's em square from the baseline: a full stop's outline dips below it. The
+        # glyph's vertical centre must be nearer this line than any other: within a quarter of its height.
+        assert model_rect[0] - 1 <= box[0] and box[2] <= model_rect[2] + 1
+        quarter = (model_rect[3] - model_rect[1]) / 4
+        assert model_rect[1] - quarter <= (box[1] + box[3]) / 2 <= model_rect[3] + quarter
+    assert model_rect[3] - model_rect[1] < 2 * (rect[3] - rect[1])  # one line, not the paragraph
 
 
 def test_reading_back_with_a_plain_pdf_reader(drawn: dict[str, Path]) -> None:

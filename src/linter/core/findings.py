@@ -38,6 +38,9 @@ class Location:
     # in another report of the set (a cross-document rule): that report ("2024年部门预算") and its file
     report: str | None = None
     file: str | None = None
+    # a sentence printed across a page break: its box on each further page, [{"page": 13, "bbox": [x0, top, x1,
+    # bottom]}] (``page``/``bbox`` above are the first page's)
+    continued: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if v is not None}
@@ -53,7 +56,7 @@ class Location:
         """A short human-readable place: ``公开09表 决算数/合计`` or ``一、收入支出决算总体情况说明``."""
         parts: list[str] = [self.report] if self.report else []
         if self.table_number or self.table:
-            parts.append(self.table_number or self.table or "")
+            parts.append(self.table_number or table_name(self.table or ""))
         if self.row_code or self.row_label:
             parts.append(" ".join(p for p in (self.row_code, self.row_label) if p))
         if self.column:
@@ -61,8 +64,17 @@ class Location:
         if self.section and not parts:
             parts.append(self.section)
         if self.page is not None:
-            parts.append(f"第{self.page}页")
+            last = self.continued[-1]["page"] if self.continued else self.page
+            parts.append(f"第{self.page}页" if last == self.page else f"第{self.page}–{last}页")
         return " ".join(parts)
+
+
+def table_name(key: str) -> str:
+    """A table's name in words, for a place without a printed 表号: the catalogue's name of a canonical key
+    ("部门整体支出绩效自评表", never "performance_overall"); the key itself only when no catalogue knows it."""
+    from linter.core.catalogue import STANDARD_TABLES
+
+    return next((spec.name for spec in STANDARD_TABLES if spec.key == key), key)
 
 
 @dataclass

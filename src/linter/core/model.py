@@ -47,12 +47,37 @@ class Source:
 
 
 @dataclass
+class LineBox:
+    """One printed line of a paragraph: where it stands, and which characters of the paragraph's ``text`` it holds
+    (``text[start:end]``), so that a sentence can be given the box of the lines it is printed on."""
+
+    page: int
+    bbox: BBox
+    start: int
+    end: int
+
+
+@dataclass
 class Paragraph:
     text: str  # soft line breaks and page breaks joined
     raw_text: str  # as laid out, lines joined with "\n"
     page: int  # first page (1-based)
     page_end: int
     bbox: BBox | None = None  # on the first page
+    lines: list[LineBox] = field(default_factory=list)  # empty when the parser has no layout (DOCX, fragments)
+
+    def boxes(self, start: int, end: int) -> list[tuple[int, BBox]]:
+        """Where ``text[start:end]`` is printed: per page, the union of the boxes of the lines holding it (the first
+        page first). Empty without line boxes."""
+        out: dict[int, BBox] = {}
+        for ln in self.lines:
+            if ln.end <= start or ln.start >= end:
+                continue
+            box = out.get(ln.page)
+            out[ln.page] = ln.bbox if box is None else (
+                min(box[0], ln.bbox[0]), min(box[1], ln.bbox[1]), max(box[2], ln.bbox[2]), max(box[3], ln.bbox[3])
+            )
+        return list(out.items())
 
 
 @dataclass
@@ -200,6 +225,7 @@ _NESTED.update(
         (Document, "tables"): Table,
         (Source, "parser"): ParserInfo,
         (Section, "paragraphs"): Paragraph,
+        (Paragraph, "lines"): LineBox,
         (Section, "children"): Section,
         (Table, "columns"): Column,
         (Table, "lanes"): Lane,

@@ -91,6 +91,28 @@ def normalise_prose(text: str) -> str:
     return _SPACES.sub(" ", t).strip()
 
 
+def sentence_spans(text: str) -> list[tuple[str, int, int]]:
+    """The sentences of a paragraph as :func:`split_sentences` gives them from :func:`normalise_prose`, each with
+    the span ``text[start:end]`` of the paragraph's own text it was read from. Normalising only maps characters
+    one to one and drops whitespace, so the two texts agree character for character once whitespace is set
+    aside."""
+    normal = normalise_prose(text)
+    translated = text.translate(_FULLWIDTH)
+    at = [i for i, ch in enumerate(translated) if not ch.isspace()]  # compact position → position in ``text``
+    compact = "".join(translated[i] for i in at)
+    out: list[tuple[str, int, int]] = []
+    cursor = 0
+    for sentence in split_sentences(normal):
+        key = "".join(sentence.split())
+        found = compact.find(key, cursor) if key else -1
+        if found < 0:  # cannot happen for text normalise_prose made; the whole paragraph is then the span
+            out.append((sentence, 0, len(text)))
+            continue
+        cursor = found + len(key)
+        out.append((sentence, at[found], at[cursor - 1] + 1))
+    return out
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences end at 。！？ (kept with the sentence). A pattern never spans two of them."""
     out: list[str] = []

@@ -9,9 +9,9 @@ from typing import Any, Protocol
 import re2
 
 from linter.core.findings import Evidence, Location
-from linter.core.model import Document, Section, iter_sections
+from linter.core.model import Document, Paragraph, Section, iter_sections
 from linter.core.numbers import parse_amount
-from linter.core.text import normalise_prose, split_sentences
+from linter.core.text import sentence_spans
 from linter.dsl.nodes import Tolerance
 from linter.dsl.values import (
     Blank,
@@ -82,9 +82,9 @@ class Context:
             sentences: list[Sentence] = []
             for s in iter_sections([section]):
                 for p in s.paragraphs:
-                    for text in split_sentences(normalise_prose(p.text)):
-                        loc = Location(page=p.page, bbox=p.bbox, section=s.heading, text=text, **origin_of(self.document))
-                        sentences.append(Sentence(text, s, p, p.page, loc))
+                    for text, start, end in sentence_spans(p.text):
+                        loc = _sentence_location(p, start, end, s.heading, text, origin_of(self.document))
+                        sentences.append(Sentence(text, s, p, loc.page or p.page, loc))
             self._scopes[key] = Scope(section.heading, tuple(sentences), section)
         return self._scopes[key]
 
@@ -93,6 +93,19 @@ class Context:
         for s in self.document.sections:
             sentences.extend(self.section_scope(s).sentences)
         return Scope("全文", tuple(sentences))
+
+
+def _sentence_location(
+    p: Paragraph, start: int, end: int, heading: str, text: str, origin: dict[str, Any]
+) -> Location:
+    """A sentence's place: the box of the lines it is printed on, per page (the paragraph's box when the parser
+    kept no line boxes)."""
+    boxes = p.boxes(start, end)
+    if not boxes:
+        return Location(page=p.page, bbox=p.bbox, section=heading, text=text, **origin)
+    (page, bbox), rest = boxes[0], boxes[1:]
+    continued = [{"page": pg, "bbox": list(b)} for pg, b in rest] or None
+    return Location(page=page, bbox=bbox, section=heading, text=text, continued=continued, **origin)
 
 
 # ---- regexes: RE2 only (linear time, no backtracking) --------------------------------------------

@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from linter.core.model import BBox, Metadata, Paragraph, Section, Table, TocEntry, iter_sections
+from linter.core.model import BBox, LineBox, Metadata, Paragraph, Section, Table, TocEntry, iter_sections
 from linter.core.text import normalise_title, strip_prefix
 from linter.parse.pdf.pages import Char, Page, TextLine, _make_line
 
@@ -630,8 +630,10 @@ def _section(h: _Heading, level: int) -> Section:
 
 def _paragraph(lines: list[_Line]) -> Paragraph:
     text = ""
+    boxes: list[LineBox] = []
     for ln in lines:
         text = _join(text, ln.text)
+        boxes.append(LineBox(ln.page, _bbox([ln]), len(text) - len(ln.text), len(text)))
     first = lines[0]
     return Paragraph(
         text=text,
@@ -639,6 +641,7 @@ def _paragraph(lines: list[_Line]) -> Paragraph:
         page=first.page,
         page_end=lines[-1].page,
         bbox=_bbox([ln for ln in lines if ln.page == first.page]),
+        lines=boxes,
     )
 
 
