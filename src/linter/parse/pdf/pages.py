@@ -551,7 +551,7 @@ def _collect(container, page: Page, ytop: float, box: Rect) -> None:
             _collect(obj, page, ytop, box)
         elif isinstance(obj, LTImage):
             page.images += 1
-        elif isinstance(obj, LTLine | LTRect):
+        elif isinstance(obj, LTLine | LTRect) or _is_box_path(obj):
             w, h = obj.x1 - obj.x0, obj.y1 - obj.y0
             if isinstance(obj, LTLine) or min(w, h) <= RULE_MAX_THICKNESS:
                 if w >= h:  # horizontal: centre line
@@ -560,7 +560,7 @@ def _collect(container, page: Page, ytop: float, box: Rect) -> None:
                 else:
                     x = (obj.x0 + obj.x1) / 2
                     page.segments.append(Segment(x, ytop - obj.y1, x, ytop - obj.y0))
-            elif isinstance(obj, LTRect) and obj.stroke:
+            elif obj.stroke:
                 # a stroked box: its four edges are rulings
                 t, b = ytop - obj.y1, ytop - obj.y0
                 page.segments += [
@@ -573,6 +573,25 @@ def _collect(container, page: Page, ytop: float, box: Rect) -> None:
             (ax, ay), (bx, by) = obj.pts
             if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
                 page.segments.append(Segment(min(ax, bx), ytop - max(ay, by), max(ax, bx), ytop - min(ay, by)))
+
+
+def _is_box_path(obj: object) -> bool:
+    """A path that is an axis-aligned rectangle pdfminer did not recognise as one: drawn without closing it
+    ("m l l l" then a fill, as some spreadsheet exporters draw thin borders), or starting at another corner. Every
+    point is a corner of its bounding box."""
+    if not isinstance(obj, LTCurve) or isinstance(obj, LTLine | LTRect):
+        return False
+    pts = getattr(obj, "pts", None) or []
+    if len(pts) not in (4, 5):
+        return False
+
+    def near(a: float, b: float) -> bool:
+        return abs(a - b) < 0.1
+
+    corners = {(round(x, 1), round(y, 1)) for x, y in pts}
+    return len(corners) == 4 and all(
+        (near(x, obj.x0) or near(x, obj.x1)) and (near(y, obj.y0) or near(y, obj.y1)) for x, y in pts
+    )
 
 
 def build_lines(chars: list[Char], split_gap: float = 1.5) -> list[TextLine]:
