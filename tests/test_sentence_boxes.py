@@ -147,3 +147,29 @@ def test_without_line_boxes_a_sentence_keeps_its_paragraph_box() -> None:
                       [LineBox(3, (10.0, 20.0, 30.0, 40.0), 0, 2), LineBox(4, (10.0, 50.0, 20.0, 60.0), 2, 4)])
     assert lined.boxes(0, 2) == [(3, (10.0, 20.0, 30.0, 40.0))]
     assert lined.boxes(1, 3) == [(3, (10.0, 20.0, 30.0, 40.0)), (4, (10.0, 50.0, 20.0, 60.0))]
+
+
+def test_the_seed_three_public_total_cell_box_covers_its_glyphs(shared: Path) -> None:
+    """The 三公 决算数 合计 cell of the seed: its box in the model (which every output carries) holds the glyphs
+    PDFium finds for its printed text on that page, and no other printing of the same figure."""
+    seed = shared / "corpus" / "jianghan-2024" / "jianghan-2024.pdf"
+    from linter.parse.documents import parse_file
+    from linter.session.plugin_manager import make_manager
+
+    table = next(t for t in parse_file(seed, make_manager()).tables if t.key == "three_public")
+    column = next(c.index for c in table.columns if c.path == ["决算数", "合计"])
+    cell = next(c for c in table.rows[0].cells if c.column == column)
+    assert cell.text == "10.00" and cell.bbox is not None and cell.page == 15
+    box = user(seed, 15, cell.bbox)
+    doc = pdfium.PdfDocument(str(seed))
+    try:
+        textpage = doc[14].get_textpage()
+        search = textpage.search(cell.text)
+        hits = []
+        while (hit := search.get_next()) is not None:
+            start, count = hit
+            hits.append([textpage.get_charbox(i) for i in range(start, start + count)])
+    finally:
+        doc.close()
+    inside_box = [h for h in hits if all(covers(box, g) for g in h)]
+    assert len(hits) > 1 and len(inside_box) == 1
