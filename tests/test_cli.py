@@ -92,4 +92,4 @@ def test_rules_list_unknown_kind_exits_2_with_a_bilingual_error() -> None:
     result = run_cli("rules", "list", "--kind", "budget")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert "未知文档类型 budget（应为 决算/预算/绩效）/ unknown kind 'budget'" in result.stderr
+    assert "未知文档类型 budget（应为 决算/预算/绩效/set）/ unknown kind 'budget'" in result.stderr

@@ -39,7 +39,7 @@ def test_hook_manifest_declares_a_per_file_and_a_repository_hook() -> None:
     assert per_file.get("pass_filenames", True) is True
     assert whole["pass_filenames"] is False and whole["require_serial"] is True and whole["language"] == "python"
     assert whole["entry"].split()[:2] == ["fiscal-lint", "check"]
-    assert hooks["fiscal-lint-docx"]["files"] == r"\.docx$"
+    assert hooks["fiscal-lint-docx"]["files"] == r"(?i)\.docx$"
 
 
 def _env(tmp: Path) -> dict[str, str]:
@@ -119,7 +119,9 @@ def test_commit_of_a_defective_report_fails_and_a_clean_one_passes(tmp_path: Pat
     assert _git(repo, env, "rev-list", "--count", "HEAD").stdout.strip() == "2"
 
     # the repository hook sees every report: this year's 预算 against last year's (a cross-document rule)
-    (repo / "fiscal-lint.toml").write_text('select = ["FL.I.11", "FL.S"]\nfail-on = "error"\n', encoding="utf-8")
+    # a 预算 needs a rule that applies to it: on one where every rule is 不适用 the check says "not checked" (exit 2)
+    (repo / "fiscal-lint.toml").write_text('select = ["FL.I.11", "FL.B.I.01", "FL.S"]\nfail-on = "error"\n',
+                                           encoding="utf-8")
     data = budget_pdf.load_fixture()
     (repo / "2024" / "部门预算.pdf").write_bytes(budget_pdf.render(budget_pdf.last_year(data, income="135.00")))
     _git(repo, env, "add", "fiscal-lint.toml", "2024/部门预算.pdf")

@@ -26,7 +26,7 @@ from linter.reporters.jsonl import ComplianceLog
 from linter.reporters.sarif import sarif_log
 from linter.run.check import run_check
 
-FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github")
+FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "gitlab")
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ def test_sarif_validates_against_the_official_schema(mixed_run: RunResult) -> No
     assert i11["level"] == "error"
     (loc,) = i11["locations"]
     phys = loc["physicalLocation"]
-    assert "region" not in phys  # a binary artifact has no lines (SARIF §3.30.1)
+    assert phys["region"] == {"startLine": 2}  # a page is a line: what GitHub accepts (docs/ci.md)
     assert phys["artifactLocation"]["index"] == 0
     names = {ll["fullyQualifiedName"]: ll["kind"] for ll in loc["logicalLocations"]}
     assert names["/pages/2"] == "object"
@@ -220,7 +220,10 @@ def test_junit_is_xml_with_one_suite_per_document(mixed_run: RunResult) -> None:
 # ---- GitHub annotations ------------------------------------------------------------------------
 
 # https://docs.github.com/actions/reference/workflow-commands-for-github-actions
-ANNOTATION = re.compile(r"^::(error|warning|notice) file=(?P<file>[^,:\r\n]+),title=(?P<title>[^,:\r\n]*)::(?P<msg>[^\r\n]*)$")
+ANNOTATION = re.compile(
+    r"^::(error|warning|notice) (?:file=(?P<file>[^,:\r\n]+),(?:line=(?P<line>\d+),)?)?title=(?P<title>[^,:\r\n]*)"
+    r"::(?P<msg>[^\r\n]*)$"
+)
 
 
 def test_github_escaping_follows_the_runner() -> None:
@@ -233,9 +236,21 @@ def test_github_escaping_follows_the_runner() -> None:
 def test_github_annotations_are_in_the_documented_syntax(mixed_run: RunResult) -> None:
     lines = github_lines(mixed_run)
     annotations = [line for line in lines if line.startswith("::")]
-    assert len(annotations) == sum(len(fr.result.findings) + len(fr.result.errors) for fr in mixed_run.files) + 1
     for line in annotations:
         assert ANNOTATION.match(line), line
+    # GitHub shows 10 per level: at most 10 of each, errors first, and the closing notice counts the rest
+    levels = [line.split(" ", 1)[0].strip(":") for line in annotations]
+    assert all(levels.count(level) <= 10 for level in ("error", "warning", "notice"))
+    assert levels == sorted(levels, key=["error", "warning", "notice"].index)
+    closing = annotations[-1]
+    assert "title=fiscal-lint%3A 其余问题" in closing
+    left = {zh: int(n) for zh, n in re.findall(r"(错误|警告|提示) (\d+) 条", closing)}
+    for severity, zh, level in (("error", "错误", "error"), ("warning", "警告", "warning"), ("info", "提示", "notice")):
+        found = sum(1 for fr in mixed_run.files for f in fr.result.findings
+                    if f.severity == severity and f.kind != "rounding")
+        found += sum(len(fr.result.errors) + (not fr.checked) for fr in mixed_run.files) if severity == "error" else 0
+        annotated = levels.count(level) - (1 if level == "notice" else 0)
+        assert annotated + left.get(zh, 0) == found, severity
     i11 = next(line for line in annotations if "title=FL.I.11 " in line)
     assert i11.startswith("::error file=") and "12.30" in i11
     assert any(line.startswith("::error ") and "not checked" in line for line in annotations)
@@ -279,5 +294,5 @@ def test_every_format_is_identical_for_the_same_input(reports: dict[str, Path], 
             assert _strip_times(a) == _strip_times(b)
         else:
             assert a == b, fmt
-    for fmt in ("text", "json", "sarif", "junit", "github"):  # no timestamps outside the log's run records
+    for fmt in ("text", "json", "sarif", "junit", "github", "gitlab"):  # no timestamps outside the log's run records
         assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", render(runs[0], fmt)), fmt

@@ -7,15 +7,16 @@ gets one line in Chinese and English and the other files still run.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 from collections.abc import Sequence
-from importlib import import_module
+from typing import TYPE_CHECKING
 
-from pluggy import PluginValidationError
+if TYPE_CHECKING:
+    import argparse
 
-from linter import __version__
+    from linter.run import replay
+
+# Imported lazily: a warm ``check`` is answered by linter.run.replay before argparse, pluggy or any command loads.
 
 # Each command module exposes ``register(subparsers)`` and sets ``func`` on its parser.
 COMMANDS = (
@@ -25,12 +26,18 @@ COMMANDS = (
     "linter.commands.rules",
     "linter.commands.plugins",
     "linter.commands.config", "linter.commands.baseline", "linter.commands.explain", "linter.commands.sets",
+    "linter.commands.cache",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+    from importlib import import_module
+
+    from linter import __version__
+
     parser = argparse.ArgumentParser(
         prog="fiscal-lint",
         description="部门预决算公开合规检查工具 / compliance linter for Chinese budget and final-accounts disclosures",
@@ -49,16 +56,48 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line. Called without ``argv`` (a ``fiscal-lint`` process), an unchanged ``check`` is first
+    looked up in the replay cache (:mod:`linter.run.replay`) and a replayable one is recorded there."""
+    recorder = None
+    if argv is None:
+        from linter.run import replay
+
+        replayed = replay.try_replay(sys.argv[1:])
+        if replayed is not None:
+            return replayed
+        if replay.replayable(sys.argv[1:]):
+            recorder = replay.Recorder(sys.argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_NOT_CHECKED
     _utf8_streams()
+    code = _run(args, recorder)
+    if recorder is not None:
+        recorder.stop()
+        recorder.save(code)
+    return code
+
+
+def _run(args: argparse.Namespace, recorder: replay.Recorder | None) -> int:
+    import logging
+
+    from pluggy import PluginValidationError
+
+    from linter.core.config import ConfigError
+    from linter.run import replay
+
     # pdfminer warns on stderr about damaged fonts and xrefs; the user gets our one-line verdict instead
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    if recorder is not None:
+        recorder.start()
+        replay.RECORDER = recorder
     try:
         return int(args.func(args))
+    except ConfigError as exc:  # e.g. an executor that is not installed: one line, not a traceback
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return EXIT_NOT_CHECKED
     except PluginValidationError as exc:  # a broken plugin (misspelt hook…) when the manager is built: one line
         print(f"错误 / error: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_NOT_CHECKED
@@ -67,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK
+    finally:
+        replay.RECORDER = None
 
 
 def _utf8_streams() -> None:

@@ -13,15 +13,18 @@ from pathlib import Path
 
 from linter.commands.common import (
     EXIT_USAGE,
+    LineHelpFormatter,
     add_output_options,
     add_run_options,
     execute,
+    exit_codes_help,
     open_output,
     setup,
     warn_unused,
 )
 from linter.core.baseline import BaselineError, load_baseline
 from linter.core.config import ConfigError
+from linter.reporters.common import configure_display
 from linter.reporters.outputs import FileReporter
 
 
@@ -32,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="解析报告并用规则包检查。退出码：0 无达到 --fail-on 级别的问题，1 有，2 有文件或规则无法检查、"
         "或配置错误。 / Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: a file or a rule "
         "could not be checked, or a usage or configuration error.",
+        epilog=exit_codes_help(), formatter_class=LineHelpFormatter,
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="报告文件或目录 / report files or folders")
     add_output_options(p)
@@ -61,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         outputs.append((name, Path(file)))
     reporters = [(formats[name](), target) for name, target in outputs]
+    for reporter, _ in reporters:
+        configure_display(reporter, args)  # --severity, --show-info, --statistics
     for reporter, target in reporters:
         if isinstance(reporter, FileReporter):  # writes files itself: a wrong -o stops before the run
             try:

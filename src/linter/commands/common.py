@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import os
 import sys
 from collections.abc import Iterator
@@ -20,11 +21,46 @@ from linter.core.config import Config, ConfigError, apply_cli, load_config, spli
 from linter.core.limits import Limits, MiB
 from linter.core.results import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult
 from linter.dsl import DslError, RulePack
-from linter.run.cache import Cache, code_version
+from linter.run.cache import Cache, pack_store
 from linter.run.check import run_check, utc_now
 from linter.session import Session
 
 EXIT_USAGE = EXIT_NOT_CHECKED
+EXIT_INTERRUPTED = 130
+
+# The one table of exit codes (README.md "Exit codes" has the same rows): `check --help` prints it.
+EXIT_CODES = (
+    (0, "每份报告都检查了，没有达到 --fail-on 级别的问题",
+     "every report checked, nothing at or above --fail-on"),
+    (1, "有达到 --fail-on 级别的问题", "findings at or above --fail-on"),
+    (2, "有报告未检查（无法读取、超出资源限制、没有适用于此类报告的规则）或规则出错；或用法、配置错误（配置文件的语法、"
+        "未知的配置项、不匹配任何规则的 select / ignore、无法写入的输出位置）",
+     "a report was not checked (unreadable, over a resource limit, no rule applies to its kind) or a rule broke; "
+     "or a usage or configuration error (configuration syntax, unknown key, a select / ignore matching no rule, "
+     "an output that cannot be written)"),
+    (EXIT_INTERRUPTED, "被中断（Ctrl-C）", "interrupted (Ctrl-C)"),
+)
+
+
+def exit_codes_help() -> str:
+    """The exit-code table as ``--help`` prints it (one line per code, Chinese / English)."""
+    return "退出码 / exit codes:\n" + "\n".join(f"  {code:<3} {zh} / {en}" for code, zh, en in EXIT_CODES)
+
+
+class LineHelpFormatter(argparse.HelpFormatter):
+    """Keeps the line breaks of a description or epilog (each line wrapped on its own, continuation lines
+    indented), so that a table stays one row per line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        lines = []
+        for line in text.splitlines():
+            lead = " " * (len(line) - len(line.lstrip()))
+            hang = lead + "    " if lead else ""
+            lines.append(textwrap.fill(line.strip(), width, initial_indent=indent + lead,
+                                       subsequent_indent=indent + hang) if line.strip() else "")
+        return "\n".join(lines)
 
 
 def add_config_options(p: argparse.ArgumentParser) -> None:
@@ -53,7 +89,8 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
 def add_output_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("输出 / output")
     g.add_argument("--format", default="text", metavar="FORMAT",
-                   help="text（默认）、json、jsonl、sarif、junit、github、annotated-pdf（批注 PDF）、html、xlsx，或插件提供的格式 / output format")
+                   help="text（默认）、json、jsonl、sarif、junit、github、gitlab（Code Quality）、annotated-pdf（批注 PDF）、html、"
+                   "xlsx，或插件提供的格式 / output format")
     g.add_argument("-o", "--output", type=Path, metavar="FILE", help="写入文件而不是标准输出 / write to a file")
     g.add_argument("--report", action="append", default=[], metavar="FORMAT=FILE",
                    help="另外把某种格式写入文件，可重复（如 --report sarif=out.sarif --report junit=out.xml） / "
@@ -61,6 +98,15 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--log", type=Path, metavar="FILE",
                    help="把合规日志（JSON Lines）追加到该文件 / append the compliance log (JSON Lines) to FILE")
     g.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    # what is shown, never what is evaluated: the exit code and the --log are those of every finding
+    g.add_argument("--severity", choices=("error", "warning", "info"), default=None,
+                   help="只显示该级别及以上的问题（text、json、sarif、github、gitlab；不改变检查与退出码） / "
+                   "show only findings at this severity or above (not what is checked, nor the exit code)")
+    g.add_argument("-v", "--show-info", action="store_true", dest="show_info",
+                   help="逐条列出尾数差异提示（默认每份报告合并为一行） / list every in-tolerance rounding note")
+    g.add_argument("--statistics", action="store_true",
+                   help="每条规则一行：问题数、规则编号、级别、标题（text 格式，代替逐条列出） / "
+                   "one line per rule with its count (text format, instead of the findings)")
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -70,8 +116,16 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    help="达到该级别即以 1 退出（默认 warning） / exit 1 at this severity or above (default: warning)")
     g.add_argument("-j", "--jobs", type=int, metavar="N",
                    help="并行的工作进程数，0 为 CPU 数（默认 1） / worker processes, 0 = one per CPU (default 1)")
-    g.add_argument("--no-cache", action="store_true", default=None, help="不读不写缓存 / bypass the cache")
+    g.add_argument("--no-cache", action="store_true", default=None,
+                   help="不读不写结果缓存（每个报告重新解析、检查；编译好的规则包缓存仍然使用） / bypass the result cache: "
+                   "every report is parsed and checked again (the compiled rule-pack cache is still used)")
     g.add_argument("--cache-dir", type=Path, metavar="DIR", help="缓存目录 / cache folder")
+    g.add_argument("--executor", metavar="NAME",
+                   help="在哪里检查：local（默认，本机 -j 个工作进程）、dask（需 fiscal-lint[dask]）或插件提供的 / where "
+                   "files are checked: local (default, -j worker processes), dask, or a plugin's executor")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="dask 调度器地址，如 tcp://host:8786（不设则启动本机 LocalCluster，-j 个 worker） / dask "
+                   "scheduler address (none: a LocalCluster of -j workers)")
     add_limit_options(p, with_defaults=False)
 
 
@@ -139,6 +193,8 @@ def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
         "cache": False if opt("no_cache") else None,
         "cache-dir": opt("cache_dir"),
         "jobs": opt("jobs"),
+        "executor": opt("executor"),
+        "scheduler": opt("scheduler"),
         "timeout": opt("timeout"),
         "max-memory": opt("max_memory"),
         "max-stream": opt("max_stream"),
@@ -185,22 +241,90 @@ def setup(args: argparse.Namespace) -> Setup | int:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     session = Session.build(config)  # a plugin that cannot be loaded stops the command (cli.main: one line, exit 2)
-    cache = Cache(config.effective_cache_dir()) if config.cache else None
+    cache = Cache(config.effective_cache_dir(), config.cache_max_mb) if config.cache else None
     try:
+        # the compiled-pack cache is used with --no-cache too: it never changes what a rule finds
+        store = pack_store(config.effective_cache_dir(), session.plugin_versions())
         if cache is not None:
-            packs = session.load_packs(parse=cache.rule_file_parser(code_version(session.plugin_versions())))
+            packs = session.load_packs(parse=cache.rule_file_parser(store.salt), store=store)
         else:
-            packs = session.load_packs()
+            packs = session.load_packs(store=store)
     except DslError as exc:
         print_dsl_error(exc)
         return EXIT_NOT_CHECKED
     profiles = session.known_profiles(packs)
-    if config.profile != "auto" and config.profile not in profiles:
-        known = ", ".join(["auto", *sorted(profiles)])
-        print(f"配置错误 / configuration error: 未知的模板 profile {config.profile!r}（可用：{known}） / "
-              f"unknown profile {config.profile!r} (known: {known})", file=sys.stderr)
+    for profile in config.profiles():  # the top-level one and the overrides'
+        if profile not in profiles:
+            known = ", ".join(["auto", *sorted(profiles)])
+            print(f"配置错误 / configuration error: 未知的模板 profile {profile!r}（可用：{known}） / "
+                  f"unknown profile {profile!r} (known: {known})", file=sys.stderr)
+            return EXIT_USAGE
+    unmatched = unmatched_selectors(config, packs)
+    if unmatched:
+        for line in unmatched:
+            print(f"配置错误 / configuration error: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        check_output_targets(args, session)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     return Setup(session, packs, cache)
+
+
+def check_output_targets(args: argparse.Namespace, session: Session) -> None:
+    """``-o`` and each ``--report FORMAT=FILE`` written by a stream reporter: writable, before any report is parsed
+    (a reporter that writes files itself checks its own target). Raises ConfigError."""
+    from linter.reporters.outputs import FileReporter
+
+    fmt = getattr(args, "format", None)
+    targets: list[tuple[str, Path]] = []
+    if getattr(args, "output", None) is not None and fmt in session.reporters:
+        targets.append((fmt, args.output))
+    for item in getattr(args, "report", None) or []:
+        name, sep, file = str(item).partition("=")
+        if sep and file and name in session.reporters:
+            targets.append((name, Path(file)))
+    for name, target in targets:
+        if not isinstance(session.reporters[name](), FileReporter):
+            check_writable(target)
+
+
+def check_writable(path: Path) -> None:
+    """Raise ConfigError unless ``path`` can be written: not a folder, its folder can be made, and the file can be
+    opened for writing. An existing file is left as it is; a new one is not left behind."""
+    if path.is_dir():
+        raise ConfigError(f"无法写入 {path}：这是一个目录", f"cannot write {path}: it is a folder")
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise ConfigError(f"无法写入 {path}：{blocking} 不是目录", f"cannot write {path}: {blocking} is not a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        existed = path.exists()
+        with path.open("a", encoding="utf-8"):
+            pass
+        if not existed:
+            path.unlink()
+    except OSError as exc:
+        raise ConfigError(f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}") from None
+
+
+def unmatched_selectors(config: Config, packs: list[RulePack]) -> list[str]:
+    """One line per ``select`` / ``ignore`` / ``severity`` entry (command line, file or override) that matches no
+    loaded rule, with the closest rule ids and prefixes: such a selector would silently run nothing (or
+    everything), as a typo does."""
+    ids = [r.id for p in packs for r in p.rules]
+    prefixes = sorted({".".join(rid.split(".")[:n]) for rid in ids for n in range(1, rid.count(".") + 2)})
+    lines = []
+    for where, selector in config.unmatched_selectors(ids):
+        key = where.rsplit(".", 1)[-1]
+        source = config.source(key) if where == key else config.file
+        close = difflib.get_close_matches(selector, prefixes, n=4, cutoff=0.5)
+        hint_zh = f"，是不是 {'、'.join(close)}？" if close else f"（已加载的规则包有 {len(ids)} 条规则）"
+        hint_en = f"; did you mean {', '.join(close)}?" if close else f" ({len(ids)} rules loaded)"
+        lines.append(f"{where} 中的 {selector!r} 不匹配任何规则{hint_zh}（来自 {source}） / "
+                     f"{selector!r} in {where} matches no rule{hint_en} (from {source})")
+    return lines
 
 
 @contextlib.contextmanager

@@ -20,20 +20,7 @@ from linter.core.findings import Finding
 from linter.dsl import RulePack
 from linter.dsl import nodes as n
 from linter.dsl.function_table import FunctionTable
-from linter.reporters.common import CATEGORY_ZH
-
-CATEGORY_FIX = {
-    "identity": "核对该表的合计与各分项：修正录入错误，使合计等于分项之和；只差末位的是四舍五入造成的尾数差异，可在表下注明。",
-    "cross-table": "核对两张表中同一口径的数字，以决算（预算）报表系统的数据为准，把两处改为一致。",
-    "prose-vs-table": "按表格中的数字改正情况说明里的金额、百分比或增减表述（或先改正表格，再据以改写说明）。",
-    "completeness": "补上缺少的表、章节或说明；本部门没有该项内容的，保留表样并写明“本部门无……”。",
-    "wording": "按公开模板和相关规定改写该句，删去不规范或无意义的表述。",
-    "format": "按公开模板的格式要求改正。",
-    "timing": "按规定的时限和口径填写日期与年度。",
-    "cross-document": "核对两份报告中同一口径的数字（以已公开、经批复的数字为准），改正说明中的比较基数或增减额；口径调整的，在说明中写明。",
-}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-TOLERANCE_ZH = {"rounding": "按舍入区间 / within rounding", "exact": "精确 / exact"}
+from linter.reporters.explanation import TOLERANCE_ZH, meta_line, rule_explanation, sections
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -118,61 +105,32 @@ def example_from_tests(pack: RulePack, rule: n.Rule, functions: FunctionTable | 
 
 
 def explanation(pack: RulePack, rule: n.Rule, functions: FunctionTable | None = None) -> dict[str, Any]:
+    """The rule explained: what every output says from its metadata (:func:`rule_explanation`, also the SARIF
+    rule help), with what only the rule language knows (the assertions, an example from the pack's tests)."""
     asserts = [s for s in rule.body if isinstance(s, n.Assert)]
-    return {
-        "id": rule.id,
-        "title": rule.title,
-        "severity": rule.severity,
-        "category": rule.category,
-        "version": rule.version,
+    e = rule_explanation(rule.meta)
+    e.update({
         "status": rule.status,
-        "tags": list(rule.tags),
         "kinds": list(rule.kinds),
         "profiles": list(rule.profiles),
-        "basis": rule.basis,
         "message": rule.message,
         "checks": [{"assert": _assertion(a), "tolerance": _tolerance(a.tolerance)} for a in asserts],
-        "example": rule.example,
         "example_from_tests": None if rule.example else example_from_tests(pack, rule, functions),
-        "fix": rule.fix or CATEGORY_FIX.get(rule.category or "", None),
-        "fix_source": "rule" if rule.fix else ("category" if rule.category in CATEGORY_FIX else None),
         "pack": {"name": pack.name, "version": pack.version},
         "defined_in": f"{rule.file}:{rule.pos.line}" if rule.file else None,
-    }
+    })
+    return e
 
 
 def render(e: dict[str, Any]) -> str:
-    lines = [f"{e['id']}  {e['title']}", ""]
-    cat = e["category"]
-    meta = [f"级别 / severity：{SEVERITY_ZH.get(e['severity'], e['severity'])}（{e['severity']}）"]
-    if cat:
-        meta.append(f"类别 / category：{CATEGORY_ZH.get(cat, cat)}（{cat}）")
-    if e["version"]:
-        meta.append(f"版本 / version：{e['version']}")
-    lines.append("  ".join(meta))
+    lines = [f"{e['id']}  {e['title']}", "", meta_line(e)]
     applies = [f"文档类型 {'、'.join(e['kinds'])}" if e["kinds"] else "所有文档类型",
                f"模板 {'、'.join(e['profiles'])}" if e["profiles"] else "所有模板"]
     lines.append(f"适用 / applies to：{'；'.join(applies)}" + (f"    标签 / tags：{'、'.join(e['tags'])}" if e["tags"] else ""))
     if e["status"] != "approved":
         lines.append(f"状态 / status：{e['status']}")
-    lines += ["", "说明 / what it checks:", f"  {e['title']}"]
-    for c in e["checks"]:
-        default = c["tolerance"] == TOLERANCE_ZH["rounding"]
-        lines.append(f"  {c['assert']}" + ("" if default else f"    [{c['tolerance']}]"))
-    lines.append(f"  发现的提示 / message：{e['message']}")
-    lines += ["", "依据 / basis:", f"  {e['basis'] or '（未注明 / not given）'}"]
-    lines += ["", "示例 / example:"]
-    if e["example"]:
-        lines.append(f"  {e['example']}")
-    elif e["example_from_tests"]:
-        ex = e["example_from_tests"]
-        lines.append(f"  规则包测试用例 / pack test case：{ex['case']}（{ex['file']}）")
-        for change in ex["change"]:
-            lines.append(f"  改动 / change：{change}")
-        lines.append(f"  报告 / reports：{ex['message']}" + (f"（{ex['location']}）" if ex["location"] else ""))
-    else:
-        lines.append("  （无 / none）")
-    lines += ["", "如何改正 / how to fix:", f"  {e['fix'] or '（未注明 / not given）'}"]
+    for heading, body in sections(e):
+        lines += ["", f"{heading}:", *(f"  {line}" for line in body)]
     lines += ["", f"规则包 / pack：{e['pack']['name']} {e['pack']['version']}" +
               (f"    定义于 / defined in：{e['defined_in']}" if e["defined_in"] else "")]
     return "\n".join(lines) + "\n"

@@ -3,18 +3,23 @@
 fiscal-lint rules check PATH...   exit 0 when clean, 2 on syntax or semantic errors (file:line:col)
 fiscal-lint rules test PATH...    exit 0 when every case passes, 1 otherwise (2 if the rules or a case file are malformed);
                                   PATH: a pack folder, a .rules file, or case files (*.yaml) to run alone
-fiscal-lint rules list            id, severity and title of every rule of the default pack
-fiscal-lint rules list --kind 预算 only the rules for that kind of document (决算/预算/绩效); a rule without
-                                  `kinds` applies to every kind and is listed too; an unknown kind exits 2
+fiscal-lint rules list            id, severity and title of every rule of every pack check loads (built-in,
+                                  plugins', configured); --json: by pack, with its source, kinds and profiles
+fiscal-lint rules list --kind 预算 only the rules for that kind of document (决算/预算/绩效; set: the rules across
+                                  reports); a rule without `kinds` applies to every kind and is listed too;
+                                  an unknown kind exits 2
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from linter.commands.common import add_config_options, effective_config
+from linter.core.config import ConfigError
 from linter.dsl import DslError, check_paths, default_pack_paths
 from linter.dsl.diagnostics import make
 from linter.dsl.pack import CASE_SUFFIXES
@@ -43,14 +48,31 @@ def register(subparsers: Any) -> None:
     t.add_argument("--no-coverage", action="store_true", help="不要求每条规则都有通过和触发的用例")
     t.set_defaults(func=cmd_test)
 
-    ls = sub.add_parser("list", help="列出默认规则包的规则 / list the rules of the default pack")
-    ls.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="规则包（默认：内置规则包）")
+    ls = sub.add_parser(
+        "list",
+        help="列出加载的每个规则包的规则 / list the rules of every loaded pack",
+        description="列出 check 会加载的每个规则包（内置、插件提供、配置的 rules）中的规则：编号、级别、标题，"
+        "以制表符分隔；--json 另给出规则包及其来源、适用的文档类型和模板。 / List the rules of every pack check "
+        "loads (built-in, from plugins, configured): id, severity and title, tab-separated; --json adds the pack "
+        "and where it comes from, the kinds and the profiles.",
+    )
+    ls.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                    help="只列出这些规则包 / only these packs (default: every pack check loads)")
     ls.add_argument(
         "--kind",
         metavar="KIND",
-        help="只列出适用于该文档类型的规则（决算/预算/绩效；未写 kinds 的规则适用于所有类型）"
-        " / only the rules for this kind of document (rules without kinds apply to every kind)",
+        help="只列出适用于该文档类型的规则（决算/预算/绩效；未写 kinds 的规则适用于所有类型；set 为跨报告的规则）"
+        " / only the rules for this kind of document (rules without kinds apply to every kind; set: the rules "
+        "across reports)",
     )
+    ls.add_argument("--json", action="store_true", help="以 JSON 输出 / print JSON")
+    ls.add_argument("--rules", action="append", type=Path, metavar="PATH",
+                    help="额外的规则包（可重复） / an extra rule pack (repeatable)")
+    ls.add_argument("--no-default-rules", action="store_true", default=None,
+                    help="不使用内置与插件提供的规则包 / do not load the built-in and plugin rule packs")
+    ls.add_argument("--disable-plugin", action="append", metavar="NAME", dest="disable_plugins",
+                    help="停用插件（可重复） / disable a plugin (repeatable)")
+    add_config_options(ls)
     ls.set_defaults(func=cmd_list)
 
 
@@ -145,28 +167,88 @@ def _shown(file: Path, pack_path: Path) -> str:
 
 
 _KIND_ORDER = ("决算", "预算", "绩效")  # as the error message lists them
+SET_KINDS = ("set", "集合")  # --kind set: the rules that read other reports (report sets)
+
+
+def pack_sources(session: Session) -> dict[Path, str]:
+    """Where each pack folder or file comes from: ``built-in``, ``plugin:NAME`` (the plugin whose
+    ``fiscal_lint_rule_packs`` returned it) or ``configured`` (``rules`` of the configuration or ``--rules``)."""
+    out: dict[Path, str] = {}
+    builtin = {p.resolve() for p in default_pack_paths()}
+    for impl in session.pm.hook.fiscal_lint_rule_packs.get_hookimpls():
+        returned = impl.function()
+        for path in returned if isinstance(returned, list | tuple) else []:
+            resolved = Path(path).resolve()
+            out.setdefault(resolved, "built-in" if resolved in builtin else f"plugin:{impl.plugin_name}")
+    for path in session.config.rules:
+        out.setdefault(Path(path).resolve(), "configured")
+    return out
+
+
+def _source_of(pack_path: Path, sources: dict[Path, str]) -> str:
+    """A pack's source: that of the path it was loaded from, or of the pack it is nested in."""
+    resolved = Path(pack_path).resolve()
+    for path in [resolved, *resolved.parents]:
+        if path in sources:
+            return sources[path]
+    return "path"  # named on the command line (rules list PATH)
+
+
+def _wanted(rule: Any, kind: str | None) -> bool:
+    if kind is None:
+        return True
+    if kind in SET_KINDS:
+        return bool(rule.reads_other_reports)
+    return not rule.kinds or kind in rule.kinds  # no kinds: every kind
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """The rules of the packs (default: the built-in ones); with ``--kind``, those for that kind of document."""
+    """The rules of every pack ``check`` loads (or of the PATHs given); with ``--kind``, those for that kind."""
     kind = getattr(args, "kind", None)
     if kind is not None:
         from linter.dsl.checker import KINDS  # the kinds a rule's `kinds` may name
 
-        if kind not in KINDS:
-            known = "/".join([k for k in _KIND_ORDER if k in KINDS] + sorted(set(KINDS) - set(_KIND_ORDER)))
+        if kind not in KINDS and kind not in SET_KINDS:
+            known = "/".join([k for k in _KIND_ORDER if k in KINDS] + sorted(set(KINDS) - set(_KIND_ORDER)) + ["set"])
             print(
                 f"未知文档类型 {kind}（应为 {known}）/ unknown kind {kind!r} (expected one of {known})", file=sys.stderr
             )
             return EXIT_BAD_RULES
     try:
-        packs = Session.build().load_packs(args.paths or default_pack_paths())
+        config = effective_config(args)
+    except ConfigError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return EXIT_BAD_RULES
+    session = Session.build(config)  # the plugins in effect: their packs and the functions their rules call
+    try:
+        packs = session.load_packs(list(args.paths) if getattr(args, "paths", None) else None)
     except DslError as exc:
         for d in exc.diagnostics:
             print(d.format(), file=sys.stderr)
         return EXIT_BAD_RULES
+    if getattr(args, "json", False):
+        sources = pack_sources(session)
+        data = {"packs": [
+            {
+                "name": pack.name, "version": pack.version, "path": str(pack.path),
+                "source": _source_of(pack.path, sources),
+                "kinds": sorted({k for r in pack.rules for k in r.kinds}),
+                "rules": [_rule_dict(r) for r in pack.rules if _wanted(r, kind)],
+            }
+            for pack in packs
+        ]}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
     for pack in packs:
         for rule in pack.rules:
-            if kind is None or not rule.kinds or kind in rule.kinds:  # no kinds: every kind
+            if _wanted(rule, kind):
                 print(f"{rule.id}\t{rule.severity}\t{rule.title}")
     return EXIT_OK
+
+
+def _rule_dict(rule: Any) -> dict[str, Any]:
+    return {
+        "id": rule.id, "severity": rule.severity, "title": rule.title, "category": rule.category,
+        "kinds": list(rule.kinds), "profiles": list(rule.profiles), "status": rule.status,
+        "across_reports": bool(rule.reads_other_reports),
+    }

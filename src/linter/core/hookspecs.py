@@ -30,7 +30,8 @@ Hooks, in the order a ``fiscal-lint check`` run meets them:
 - ``fiscal_lint_dsl_functions``: all results, merged; once per session (when a command starts);
 - ``fiscal_lint_evaluate``: all results, merged (findings, outcomes, errors); once per document;
 - ``fiscal_lint_evaluate_set``: all results, merged; once per report of a report set, after every file;
-- ``fiscal_lint_reporters``: all results, merged by name; once per run, to find the output format.
+- ``fiscal_lint_reporters``: all results, merged by name; once per run, to find the output format;
+- ``fiscal_lint_executors``: all results, merged by name; once per run, to find where files are checked.
 
 Call order: pluggy calls the most recently registered plugin first. Built-ins are registered first,
 so a third-party parser is asked before the built-in PDF parser. For the "all" hooks the results come
@@ -48,11 +49,15 @@ from typing import Any, Protocol, TextIO
 
 from linter.core.catalogue import TableSpec
 from linter.core.findings import EvaluationResult, RuleMeta
+from linter.core.limits import Limits
 from linter.core.markers import PROJECT, hookimpl, hookspec
 from linter.core.model import Document
 from linter.core.results import RunResult
 
-__all__ = ["PROJECT", "DslFunction", "Reporter", "ReporterFactory", "RuleDefinition", "hookimpl", "hookspec"]
+__all__ = [
+    "PROJECT", "DslFunction", "Executor", "ExecutorFactory", "Reporter", "ReporterFactory", "RuleDefinition",
+    "hookimpl", "hookspec",
+]
 
 
 class RuleDefinition(Protocol):
@@ -78,6 +83,26 @@ class Reporter(Protocol):
 
 
 ReporterFactory = Callable[[], Reporter]
+
+
+class Executor(Protocol):
+    """Where the files of a check run are parsed and evaluated: worker processes here, or a cluster."""
+
+    def run(self, tasks: Sequence[Any], work: Callable[[Any], Any], limits: Limits,
+            done: Callable[[Any, Any], None]) -> None:
+        """Call ``work(task)`` once per task, each under ``limits`` (the per-file resource guard:
+        :func:`linter.parse.guard.run_guarded`), and ``done(task, outcome)`` in this process as each task
+        finishes, in any order, from this thread only. ``outcome`` is what ``work`` returned, or an
+        :class:`linter.core.errors.InputError`. ``work`` and the tasks can be pickled (cloudpickle), so a
+        task may run in another process or on another machine."""
+        ...
+
+    def close(self) -> None:
+        """Release workers, clusters or connections the executor started."""
+        ...
+
+
+ExecutorFactory = Callable[[Mapping[str, Any]], Executor]
 
 
 @hookspec(firstresult=True)
@@ -371,7 +396,7 @@ def fiscal_lint_reporters() -> dict[str, ReporterFactory]:
 
     **Results:** all collected and merged by name in registration order, so a plugin's format replaces
     a built-in one of the same name (the built-in ``linter.reporters.plugin`` gives ``text``, ``json``,
-    ``jsonl``, ``sarif``, ``junit``, ``github``, and the reviewer's ``annotated-pdf``, ``html``, ``xlsx``).
+    ``jsonl``, ``sarif``, ``junit``, ``github``, ``gitlab``, and the reviewer's ``annotated-pdf``, ``html``, ``xlsx``).
     Use a new name for a new format.
 
     **Arguments:** none.
@@ -395,4 +420,46 @@ def fiscal_lint_reporters() -> dict[str, ReporterFactory]:
         @hookimpl
         def fiscal_lint_reporters():
             return {"csv": CsvReporter}
+    """
+
+
+@hookspec
+def fiscal_lint_executors() -> dict[str, ExecutorFactory]:
+    """Executors, by name: where ``fiscal-lint check`` parses and evaluates its files (``--executor NAME``).
+
+    **When:** once per ``fiscal-lint check`` run that has files to check (a run answered wholly from the
+    cache asks for none).
+
+    **Results:** all collected and merged by name in registration order, so a plugin's executor replaces a
+    built-in one of the same name (the built-in ``linter.executors.plugin`` gives ``local``, forked worker
+    processes on this machine, and ``dask``, tasks on a ``dask.distributed`` cluster when the ``dask`` extra
+    is installed).
+
+    **Arguments:** none.
+
+    **Return:** ``{"name": factory}``; ``factory(options)`` returns an :class:`Executor`. ``options`` holds
+    ``jobs`` (the ``-j`` workers, already resolved to a positive number) and ``scheduler`` (``--scheduler
+    ADDRESS`` or None). The run hands the executor its tasks largest file first and puts the results back
+    in input order itself, so an executor may finish them in any order; it must run each task under the
+    resource guard, e.g. with :func:`linter.parse.guard.run_guarded` on the machine that runs it.
+
+    **Example:**
+
+    .. code-block:: python
+
+        class ThreadlessExecutor:
+            def __init__(self, options):
+                self.options = options
+
+            def run(self, tasks, work, limits, done):
+                from linter.parse.guard import run_guarded
+
+                run_guarded(list(tasks), work, limits, 1, done)
+
+            def close(self):
+                pass
+
+        @hookimpl
+        def fiscal_lint_executors():
+            return {"one-by-one": ThreadlessExecutor}
     """

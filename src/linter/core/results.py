@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,20 @@ class DocInfo:
     parser: dict[str, str]
     producer: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # the tables as printed, by canonical key (the first of each key): {"number", "title", "unit"}, so that the
+    # outputs name a table as the report does ("公开01表 收入支出决算总表") and give its amounts their unit
+    tables: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Document) -> DocInfo:
         md = {k: v for k, v in vars(doc.metadata).items() if v is not None}
         src = doc.source
         parser = {"name": src.parser.name, "version": src.parser.version}
-        return cls(src.file_name, src.sha256, src.page_count, parser, src.producer, md)
+        tables: dict[str, dict[str, str | None]] = {}
+        for t in doc.tables:
+            if t.key and t.key not in tables:
+                tables[t.key] = {"number": t.number, "title": t.title, "unit": t.unit}
+        return cls(src.file_name, src.sha256, src.page_count, parser, src.producer, md, tables)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,12 +58,13 @@ class DocInfo:
             "parser": dict(self.parser),
             "producer": self.producer,
             "metadata": dict(self.metadata),
+            "tables": {k: dict(v) for k, v in self.tables.items()},
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DocInfo:
         return cls(d["file_name"], d["sha256"], int(d["pages"]), dict(d["parser"]), d.get("producer"),
-                   dict(d.get("metadata") or {}))
+                   dict(d.get("metadata") or {}), {k: dict(v) for k, v in (d.get("tables") or {}).items()})
 
 
 @dataclass
@@ -123,6 +132,48 @@ class RunResult:
         if any(self.fails(f) for fr in self.files for f in fr.result.findings):
             return EXIT_FINDINGS
         return EXIT_OK
+
+
+NO_RULE_APPLIES = "no_rule_applies"  # the reason code of a report no rule could look at
+NOT_APPLIED = ("not_applicable", "insufficient_data")
+
+
+def mark_if_no_rule_applied(fr: FileResult, across_reports: Collection[str] = ()) -> bool:
+    """Turn a report on which no rule applied into a report *not checked*, with the reason (exit code 2).
+
+    Every rule's outcome was "not applicable" or "insufficient data": nothing was checked, and calling that
+    clean would be false. A file whose outcomes are reported on another file of
+    its report (``part_of``) is left alone, and so is one with findings or rule errors (those speak for
+    themselves). The rules ``across_reports`` (they read other reports) are left out of the count: the oldest
+    report of a set has no earlier one to be compared with, yet it was read as the others' partner; a run of
+    cross-document rules alone is judged by its set records. Returns whether the file was marked."""
+    if not fr.checked or fr.part_of is not None or fr.result.findings or fr.result.errors:
+        return False
+    statuses = Counter(fr.result.rule_status(rid) or "not_applicable"
+                       for rid in {o.rule_id for o in fr.result.outcomes} if rid not in across_reports)
+    if not statuses or any(status not in NOT_APPLIED for status in statuses):
+        return False  # no outcome at all: the run asked for no rule (``fiscal-lint sets`` only groups files)
+    kind = " ".join(str(fr.info.metadata[k]) for k in ("fiscal_year", "level", "kind")
+                    if fr.info is not None and fr.info.metadata.get(k)) or "未识别 / unrecognised"
+    na, nd = statuses.get("not_applicable", 0), statuses.get("insufficient_data", 0)
+    fr.error = InputError(
+        NO_RULE_APPLIES,
+        f"没有适用于此类报告的规则（报告：{kind}；{na} 条规则不适用，{nd} 条数据不足）",
+        f"no rule applies to this kind of report (report: {kind}; {na} rules not applicable, {nd} without the "
+        "data they need)",
+    )
+    return True
+
+
+def keep_selected(fr: FileResult, config: Config) -> None:
+    """Drop the findings, outcomes and rule errors of rules ``config`` does not select (the per-file selection of
+    an override, when the run evaluated the rules some other file needs)."""
+    r = fr.result
+    if all(config.selects(o.rule_id) for o in r.outcomes) and all(config.selects(f.rule_id) for f in r.findings):
+        return
+    r.findings = [f for f in r.findings if config.selects(f.rule_id)]
+    r.outcomes = [o for o in r.outcomes if config.selects(o.rule_id)]
+    r.errors = [e for e in r.errors if config.selects(e.rule_id)]
 
 
 def sort_key(f: Finding) -> tuple[Any, ...]:

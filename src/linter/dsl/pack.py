@@ -1,9 +1,17 @@
-"""Rule packs: a directory (or a single file) of ``*.rules`` files plus YAML test-case files (``tests/**/*.yaml``)."""
+"""Rule packs: a directory (or a single file) of ``*.rules`` files plus YAML test-case files (``tests/**/*.yaml``).
+
+Loading a pack parses every rule file with lark and checks the whole set against the session's functions and
+tables: about half a second for the default packs. A :class:`PackStore` keeps the loaded, checked packs by
+content hash, so they are parsed once per change, not once per run (see :class:`PackStore`).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from linter.dsl import nodes as n
@@ -116,12 +124,34 @@ def load_packs(
     *,
     functions: FunctionTable | None = None,
     tables: set[str] | None = None,
+    store: PackStore | None = None,
 ) -> list[RulePack]:
     """Load rule packs (directories or ``.rules`` files). Raises :class:`DslError` on any error.
 
     Rule ids must be unique across all the packs loaded together. ``parse`` reads one rule file
-    (the check command passes one that answers from its cache).
+    (the check command passes one that answers from its cache). With a ``store``, packs whose files,
+    functions and tables are unchanged come back compiled from it, without lark or the checker.
     """
+    if store is None:
+        return _load(list(paths), parse, functions, tables)
+    roots = [Path(p) for p in paths]
+    key = store.key(roots, functions, tables)
+    if key is not None:
+        packs = store.get(key)
+        if packs is not None:
+            return packs
+    packs = _load(roots, parse, functions, tables)
+    if key is not None:
+        store.put(key, packs)
+    return packs
+
+
+def _load(
+    paths: Iterable[Path | str],
+    parse: Callable[[Path], n.RuleFile],
+    functions: FunctionTable | None,
+    tables: set[str] | None,
+) -> list[RulePack]:
     parsed, diags = _parse_all((Path(p) for p in paths), parse)
     all_files = [f for _, files in parsed for f in files]
     # one pack declaration per pack; functions and tables as the session has them
@@ -149,3 +179,82 @@ def default_pack_paths() -> list[Path]:
     if not root.exists():
         root = Path(linter.__file__).resolve().parents[2] / "rules"
     return [root]
+
+
+# ---- the compiled-pack cache ------------------------------------------------------------------
+
+
+class PackStore:
+    """Loaded, checked rule packs kept as JSON in ``folder``, keyed by content: the text of every rule file of
+    every pack (and the list of those files and of their test files), the names of the functions and tables they
+    were checked against, and ``salt`` (the caller's code version: fiscal-lint's own source and the plugins).
+
+    An entry is the syntax trees (:func:`linter.dsl.nodes.encode_node`: plain data rebuilt only into the classes
+    of :mod:`linter.dsl.nodes`, so nothing in the cache can run code) with each pack's name, version, folder,
+    test files and warnings; errors are never stored. A corrupt entry is a miss. Reading a pack costs a fifth of
+    parsing and checking it."""
+
+    def __init__(self, folder: Path, salt: str = "") -> None:
+        self.folder = folder
+        self.salt = salt
+
+    def key(self, roots: list[Path], functions: FunctionTable | None, tables: set[str] | None) -> str | None:
+        h = hashlib.sha256(self.salt.encode())
+        h.update(json.dumps([sorted(functions or ()), sorted(tables or ())]).encode())
+        try:
+            for root in roots:
+                h.update(b"\0root\0" + str(root.resolve()).encode())
+                for pack in [root, *nested_packs(root)] if root.is_dir() else [root]:
+                    h.update(b"\0pack\0" + str(pack).encode())
+                    for f in _rule_files(pack):
+                        h.update(b"\0" + str(f).encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+                    for t in find_test_files(pack):
+                        h.update(b"\0test\0" + str(t).encode())
+        except OSError:  # a missing or unreadable file: the loader reports it, nothing is cached
+            return None
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> list[RulePack] | None:
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_bytes())
+            packs = [
+                RulePack(p["name"], p["version"], Path(p["path"]), [n.decode_node(f) for f in p["files"]],
+                         [Path(t) for t in p["tests"]], [Diagnostic(**d) for d in p["warnings"]])
+                for p in data["packs"]
+            ]
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            _unlink(path)
+            return None
+        try:
+            os.utime(path)  # recently used: the cache's size cap evicts the least recently used entries first
+        except OSError:
+            pass
+        return packs
+
+    def put(self, key: str, packs: list[RulePack]) -> None:
+        data = {"packs": [
+            {"name": p.name, "version": p.version, "path": str(p.path), "files": [n.encode_node(f) for f in p.files],
+             "tests": [str(t) for t in p.test_files], "warnings": [asdict(d) for d in p.warnings]}
+            for p in packs
+        ]}
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, path)  # atomic: a reader never sees half an entry
+        except (OSError, TypeError):  # a read-only cache folder, or a tree that cannot be stored: loads as before
+            pass
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

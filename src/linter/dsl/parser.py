@@ -18,7 +18,10 @@ GRAMMAR = Path(__file__).with_name("grammar.lark")
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    """The LALR parser, built once per process; lark's own cache (a file in the temporary folder, keyed by the
+    grammar and the options) spares the grammar analysis in the next process."""
+    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", propagate_positions=True, maybe_placeholders=True,
+                cache=True)
 
 
 def _pos(meta: Any) -> n.Pos:

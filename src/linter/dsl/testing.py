@@ -25,9 +25,9 @@ set for a cross-document rule (``report()``), each ``{document_file | document, 
 
 - ``rules`` (the rules evaluated): the file's ``rules``; the whole pack when the file names none
   (a shared file such as ``tests/_seed.yaml``), or when the case says ``rules: all``;
-- ``must_not_fire``: the file's rules that the case evaluates and that its ``expect`` does not name,
-  so a case without ``expect`` asserts that the file's rules do not fire. Write ``must_not_fire: []``
-  to assert nothing of the kind.
+- ``must_not_fire``: the case's own ``rules`` (else the file's) that the case evaluates and that its
+  ``expect`` does not name, so a case without ``expect`` asserts that those rules do not fire. Write
+  ``must_not_fire: []`` to assert nothing of the kind.
 
 For every rule named in ``expect`` the findings must be exactly the ones expected (count per entry,
 default 1; ``severity``, ``kind`` and ``args`` narrow an entry; ``count: 0`` asserts no finding whatever
@@ -38,14 +38,18 @@ outcome; when that is what the case is about, say so with ``outcomes: {RULE: not
 A 尾数差异 (``kind: rounding``, info) leaves the outcome ``pass``: the rule counts as applied, and its
 rounding finding is still a finding (name it in ``expect`` with ``kind: rounding``). ``outcomes`` checks
 the rule's overall status (the worst of its instances: fail, insufficient_data, pass, not_applicable). A
-rule error always fails the case. Case files are validated strictly: an unknown key, a rule id that is not
-in the pack, a malformed value or a duplicate case name is reported with the file and the case
-(``CaseResult.invalid``; ``fiscal-lint rules test`` exits 2). With coverage on, every rule of the pack
+rule error always fails the case. Case files are validated strictly, first against
+``schemas/rule-test.schema.json`` (an unknown key, a malformed value), then against the pack (a rule id that
+is not in it, a duplicate case name, a case that names no rule and so asserts nothing); each problem names
+the file, line and column and the place (``$.cases[3].expct``) (``CaseResult.invalid``; ``fiscal-lint rules
+test`` exits 2). With coverage on, every rule of the pack
 needs one case where it passes and one where it fires at its own severity.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,8 +57,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator
 
 from linter.core.findings import EvaluationResult, Finding
+from linter.core.resources import schema_path
 from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.fragments import FragmentError, apply_patches, load_document
 from linter.dsl.function_table import FunctionTable
@@ -62,15 +68,7 @@ from linter.dsl.pack import RULE_SUFFIX, RulePack, find_test_files
 from linter.dsl.values import ReportV, tag_origin
 
 LEGACY_SUFFIX = ".tests.json"
-FILE_KEYS = frozenset({"rules", "cases"})
-CASE_KEYS = frozenset(
-    {"name", "document", "document_file", "patch", "expect", "outcomes", "must_not_fire", "rules", "reports"}
-)
-REPORT_KEYS = frozenset({"document", "document_file", "patch"})
-EXPECT_KEYS = frozenset({"rule", "severity", "count", "kind", "args"})
-SEVERITIES = ("error", "warning", "info")
-KINDS = ("violation", "rounding")
-STATUSES = ("pass", "fail", "not_applicable", "insufficient_data")
+SCHEMA = "rule-test.schema.json"  # the shape of a case file (schemas/); the rule ids are checked against the pack
 
 
 @dataclass
@@ -166,132 +164,173 @@ def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = F
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
 
 
-def _rule_list(value: Any, what: str, known: set[str] | None, problems: list[str]) -> list[str] | None:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(f"{what} 应为规则编号列表 / {what} must be a list of rule ids: {value!r}")
-        return None
-    if known is not None:
-        for v in value:
-            if v not in known:
-                problems.append(f"{what}：规则包中没有规则 {v} / no rule {v} in the pack")
-    return list(value)
+@functools.cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads(schema_path(SCHEMA).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
 
 
-def _check_expect(value: Any, known: set[str] | None, problems: list[str]) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        problems.append(f"expect 应为列表 / expect must be a list: {value!r}")
-        return []
-    for i, e in enumerate(value, 1):
-        where = f"expect[{i}]"
-        if not isinstance(e, dict):
-            problems.append(f"{where} 应为映射 / must be a mapping: {e!r}")
+Path_ = tuple[str | int, ...]  # a place in the file's data: ("cases", 2, "expect", 0, "rule")
+
+
+def json_path(loc: Path_) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+
+
+def _schema_problems(raw: Any) -> list[tuple[Path_, str]]:
+    """The file's shape against ``schemas/rule-test.schema.json``: (place, message) per problem, in file order."""
+    out: list[tuple[Path_, str]] = []
+    for err in _validator().iter_errors(raw):
+        loc: Path_ = tuple(err.absolute_path)
+        inst, v = err.instance, err.validator
+        last = loc[-1] if loc else "$"
+        if v == "additionalProperties" and isinstance(inst, dict):
+            allowed = sorted(err.schema.get("properties", {}))
+            for k in sorted(set(inst) - set(allowed), key=str):
+                close = difflib.get_close_matches(str(k), allowed, n=1)
+                hint = (f"，是不是 {close[0]}？", f"; did you mean {close[0]!r}?") if close else ("", "")
+                out.append(((*loc, k), f"未知的键 {k!r}{hint[0]} / unknown key{hint[1]} (allowed: {', '.join(allowed)})"))
             continue
-        for k in sorted(set(e) - EXPECT_KEYS, key=str):
-            problems.append(f"{where}：未知的键 {k!r} / unknown key (allowed: {', '.join(sorted(EXPECT_KEYS))})")
-        if "rule" not in e:
-            problems.append(f"{where}：缺少 rule / missing rule")
-        elif not isinstance(e["rule"], str):
-            problems.append(f"{where}：rule 应为规则编号 / rule must be a rule id: {e['rule']!r}")
-        elif known is not None and e["rule"] not in known:
-            problems.append(f"{where}：规则包中没有规则 {e['rule']} / no rule {e['rule']} in the pack")
-        if "severity" in e and e["severity"] not in SEVERITIES:
-            problems.append(f"{where}：severity 应为 {'/'.join(SEVERITIES)} / bad severity {e['severity']!r}")
-        if "kind" in e and e["kind"] not in KINDS:
-            problems.append(f"{where}：kind 应为 {'/'.join(KINDS)} / bad kind {e['kind']!r}")
-        if "count" in e and (isinstance(e["count"], bool) or not isinstance(e["count"], int) or e["count"] < 0):
-            problems.append(f"{where}：count 应为非负整数 / count must be a non-negative integer: {e['count']!r}")
-        if "args" in e and not isinstance(e["args"], dict):
-            problems.append(f"{where}：args 应为映射 / args must be a mapping: {e['args']!r}")
-    return [e for e in value if isinstance(e, dict)]
+        if v == "required" and isinstance(inst, dict):
+            for k in err.validator_value:
+                if k not in inst:
+                    zh = "缺少用例名称 name" if k == "name" else f"缺少 {k}"
+                    out.append((loc, f"{zh} / missing {k}"))
+            continue
+        if v == "enum":
+            values = "/".join(str(x) for x in err.validator_value)
+            what = "status" if len(loc) >= 2 and loc[-2] == "outcomes" else str(last)
+            msg = f"{what} 应为 {values} / bad {what} {inst!r}"
+        elif v == "type":
+            msg = f"{last} 的类型应为 {err.validator_value} / {last} must be of type {err.validator_value}: {inst!r}"
+        elif v == "not":
+            msg = "document 与 document_file 只能有一个 / give document or document_file, not both"
+        elif v == "anyOf":
+            msg = "需要 document_file 或 document / needs document_file or document"
+        elif v == "oneOf":
+            msg = f"rules 应为规则编号列表或 all / rules must be a list of rule ids or 'all': {inst!r}"
+        elif v in ("minLength", "pattern"):
+            msg = f"{last} 不能为空 / {last} must not be empty"
+        elif v == "minimum":
+            msg = f"{last} 应为非负整数 / {last} must be a non-negative integer: {inst!r}"
+        else:  # pragma: no cover - every keyword of the schema is named above
+            msg = err.message
+        out.append((loc, msg))
+    return sorted(out, key=lambda item: [str(p).zfill(6) if isinstance(p, int) else p for p in item[0]])
 
 
-def _normalise_case(raw: Any, index: int, file_rules: list[str] | None, known: set[str] | None, path: Path) -> TestCase:
-    if not isinstance(raw, dict):
-        return TestCase(path, f"case {index}", {}, [f"用例应为映射 / a case must be a mapping: {raw!r}"])
-    name = raw.get("name")
+def _mark(root: yaml.Node | None, loc: Path_) -> tuple[int, int] | None:
+    """(line, column), 1-based, of the place ``loc`` in the YAML node tree (a missing key: its mapping)."""
+    node, found = root, None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((k, val) for k, val in node.value if k.value == part), None)
+            if pair is None:
+                break
+            found, node = pair[0], pair[1]  # a key's place is where the key is written
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            found = node
+        else:
+            break
+    target = found if found is not None else root
+    if target is None:
+        return None
+    return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+def _where(path: Path, root: yaml.Node | None, loc: Path_) -> str:
+    mark = _mark(root, loc)
+    place = f"{path}:{mark[0]}:{mark[1]}" if mark else str(path)
+    return f"{place}: {json_path(loc)}"
+
+
+def _unknown_ids(ids: Iterable[str], known: set[str] | None, where: str) -> list[str]:
+    if known is None:
+        return []
+    out = []
+    for v in ids:
+        if v not in known:
+            close = difflib.get_close_matches(v, sorted(known), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            out.append(f"{where}: 规则包中没有规则 {v} / no rule {v} in the pack{hint}")
+    return out
+
+
+def _normalise_case(raw: dict[str, Any], index: int, file_rules: list[str] | None, known: set[str] | None,
+                    path: Path, where: Any) -> TestCase:
+    """A case that has the schema's shape, with its defaults applied and its rule ids checked against the pack.
+    ``where(loc)`` names a place of the file (``file:line:col: $.cases[0].expect[1].rule``)."""
+    at: Path_ = ("cases", index)
+    name = raw["name"]
     problems: list[str] = []
-    if not isinstance(name, str) or not name.strip():
-        problems.append("缺少用例名称 name / missing case name")
-        name = f"case {index}"
-    for k in sorted(set(raw) - CASE_KEYS, key=str):
-        problems.append(f"未知的键 {k!r} / unknown key (allowed: {', '.join(sorted(CASE_KEYS))})")
-    data: dict[str, Any] = {}
-    if "document_file" in raw and "document" in raw:
-        problems.append("document 与 document_file 只能有一个 / give document or document_file, not both")
-    if "document_file" in raw:
-        if isinstance(raw["document_file"], str):
-            data["document_file"] = raw["document_file"]
-        else:
-            problems.append(f"document_file 应为路径 / document_file must be a path: {raw['document_file']!r}")
-    elif "document" in raw:
-        if isinstance(raw["document"], dict):
-            data["document"] = raw["document"]
-        else:
-            problems.append("document 应为映射 / document must be a mapping")
-    patch = raw.get("patch", [])
-    if not isinstance(patch, list) or not all(isinstance(p, dict) for p in patch):
-        problems.append(f"patch 应为映射列表 / patch must be a list of mappings: {patch!r}")
-        patch = []
-    data["patch"] = patch
-    reports = raw.get("reports", [])
-    if not isinstance(reports, list) or not all(
-        isinstance(r, dict) and not set(r) - REPORT_KEYS and ("document" in r or "document_file" in r) for r in reports
-    ):
-        problems.append(
-            "reports 应为报告列表，每项有 document_file（或 document）和可选的 patch / reports must be a list of "
-            f"{{document_file | document, patch}}: {reports!r}"
-        )
-        reports = []
-    data["reports"] = reports
-    data["expect"] = _check_expect(raw.get("expect", []), known, problems)
-    outcomes = raw.get("outcomes", {})
-    if not isinstance(outcomes, dict):
-        problems.append(f"outcomes 应为映射 / outcomes must be a mapping: {outcomes!r}")
-        outcomes = {}
-    for rule_id, status in outcomes.items():
-        if known is not None and rule_id not in known:
-            problems.append(f"outcomes：规则包中没有规则 {rule_id} / no rule {rule_id} in the pack")
-        if status not in STATUSES:
-            problems.append(f"outcomes：{rule_id} 的状态应为 {'/'.join(STATUSES)} / bad status {status!r}")
-    data["outcomes"] = dict(outcomes)
+    data: dict[str, Any] = {k: raw[k] for k in ("document_file", "document") if k in raw}
+    data["patch"] = raw.get("patch", [])
+    data["reports"] = raw.get("reports", [])
+    data["expect"] = list(raw.get("expect", []))
+    for i, e in enumerate(data["expect"]):
+        problems += _unknown_ids([e["rule"]], known, where((*at, "expect", i, "rule")))
+    data["outcomes"] = dict(raw.get("outcomes", {}))
+    for rule_id in data["outcomes"]:
+        problems += _unknown_ids([rule_id], known, where((*at, "outcomes", rule_id)))
     # the rules evaluated: the case's, else the file's, else the whole pack (None)
     rules: list[str] | None
     if raw.get("rules") == "all":
         rules = None
     elif "rules" in raw:
-        rules = _rule_list(raw["rules"], "rules", known, problems) or None
+        problems += _unknown_ids(raw["rules"], known, where((*at, "rules")))
+        rules = list(raw["rules"]) or None
     else:
         rules = file_rules
     data["rules"] = rules
     if "must_not_fire" in raw:
-        data["must_not_fire"] = _rule_list(raw["must_not_fire"], "must_not_fire", known, problems) or []
+        problems += _unknown_ids(raw["must_not_fire"], known, where((*at, "must_not_fire")))
+        data["must_not_fire"] = list(raw["must_not_fire"])
     else:
+        # the rules the case names for itself, else the file's: those it does not expect must not fire
+        about = list(raw["rules"]) if isinstance(raw.get("rules"), list) else (file_rules or [])
         expected = {e.get("rule") for e in data["expect"]}
         run = None if rules is None else set(rules)
-        data["must_not_fire"] = [r for r in (file_rules or []) if r not in expected and (run is None or r in run)]
+        data["must_not_fire"] = [r for r in about if r not in expected and (run is None or r in run)]
+    if not data["expect"] and not data["outcomes"] and not data["must_not_fire"]:
+        # it would pass whatever the rules do: a case must say something about at least one rule
+        problems.append(
+            f"{where(at)}: 用例没有指明任何规则（没有 expect、outcomes、must_not_fire，文件也没有 rules），什么也不断言 / "
+            "the case names no rule (no expect, outcomes or must_not_fire, and the file has no rules): it asserts nothing"
+        )
     return TestCase(path, name, data, problems)
 
 
-def parse_case_file(raw: Any, path: Path, known_rules: Iterable[str] | None = None) -> CaseFile:
-    """Validate and normalise the loaded content of a case file."""
+def parse_case_file(raw: Any, path: Path, known_rules: Iterable[str] | None = None,
+                    root: yaml.Node | None = None) -> CaseFile:
+    """Validate (schema, then the rule ids against the pack) and normalise the loaded content of a case file.
+    ``root``: its YAML node tree, for the line and column of each problem."""
     known = set(known_rules) if known_rules is not None else None
     cf = CaseFile(Path(path))
-    if not isinstance(raw, dict):
-        cf.problems.append("测试文件应为含 cases 的映射 / a test file is a mapping with cases")
+
+    def where(loc: Path_) -> str:
+        return _where(cf.path, root, loc)
+
+    by_case: dict[int, list[str]] = {}
+    for loc, message in _schema_problems(raw):
+        if len(loc) >= 2 and loc[0] == "cases" and isinstance(loc[1], int):
+            by_case.setdefault(loc[1], []).append(f"{where(loc)}: {message}")
+        else:
+            cf.problems.append(f"{where(loc)}: {message}")
+    if cf.problems:
         return cf
-    for k in sorted(set(raw) - FILE_KEYS, key=str):
-        cf.problems.append(f"未知的键 {k!r} / unknown key (allowed: {', '.join(sorted(FILE_KEYS))})")
     if "rules" in raw:
-        cf.rules = _rule_list(raw["rules"], "rules", known, cf.problems)
-    cases = raw.get("cases")
-    if not isinstance(cases, list):
-        cf.problems.append("缺少用例列表 cases / missing the list of cases")
-        return cf
+        cf.problems += _unknown_ids(raw["rules"], known, where(("rules",)))
+        cf.rules = list(raw["rules"])
     seen: set[str] = set()
-    for i, item in enumerate(cases, 1):
-        case = _normalise_case(item, i, cf.rules, known, cf.path)
+    for i, item in enumerate(raw["cases"]):
+        if i in by_case:
+            name = item.get("name") if isinstance(item, dict) and isinstance(item.get("name"), str) else None
+            cf.cases.append(TestCase(cf.path, name or f"case {i + 1}", {}, by_case[i]))
+            continue
+        case = _normalise_case(item, i, cf.rules, known, cf.path, where)
         if case.name in seen:
-            case.problems.append(f"用例名称重复 / duplicate case name {case.name!r}")
+            case.problems.append(f"{where(('cases', i, 'name'))}: 用例名称重复 / duplicate case name {case.name!r}")
         seen.add(case.name)
         cf.cases.append(case)
     return cf
@@ -301,10 +340,12 @@ def load_case_file(path: Path, known_rules: Iterable[str] | None = None) -> Case
     """Read one case file (YAML); problems are collected, never raised."""
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # a SafeLoader
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=_StrictLoader)  # the node tree: where each key is written
+        raw = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return CaseFile(path, problems=[f"无法读取测试文件 / cannot read test file: {exc}"])
-    return parse_case_file(raw, path, known_rules)
+        return CaseFile(path, problems=[f"{path}: 无法读取测试文件 / cannot read test file: {exc}"])
+    return parse_case_file(raw, path, known_rules, root)
 
 
 def iter_cases(pack: RulePack, files: Iterable[Path] | None = None) -> list[TestCase]:

@@ -34,6 +34,7 @@ def _xlsx() -> Any:
 @hookimpl
 def fiscal_lint_reporters() -> dict[str, Any]:
     from linter.reporters.github import GithubReporter
+    from linter.reporters.gitlab import GitlabReporter
     from linter.reporters.jsonfmt import JsonReporter
     from linter.reporters.jsonl import JsonlReporter
     from linter.reporters.junit import JunitReporter
@@ -47,6 +48,7 @@ def fiscal_lint_reporters() -> dict[str, Any]:
         "sarif": SarifReporter,
         "junit": JunitReporter,
         "github": GithubReporter,
+        "gitlab": GitlabReporter,
         "annotated-pdf": _annotated_pdf,
         "html": _html,
         "xlsx": _xlsx,

@@ -15,15 +15,26 @@ from typing import TextIO
 
 from linter.core.findings import Finding
 from linter.core.results import FileResult, RunResult
-from linter.reporters.common import TOOL_NAME, display_path, related_text
+from linter.reporters.common import (
+    TOOL_NAME,
+    Tables,
+    also_text,
+    display_path,
+    numbers_text,
+    related_text,
+    tables_of,
+    where,
+)
 
 STATUS_ZH = {"not_applicable": "不适用 / not applicable", "insufficient_data": "数据不足 / insufficient data"}
 
 
-def _finding_text(f: Finding) -> str:
-    where = f.location.describe()
-    text = f"[{f.severity}] {f.rule_id} {f.message}" + (f"（{where}）" if where else "")
-    return text + (f" {related_text(f)}" if f.related else "")
+def _finding_text(f: Finding, tables: Tables) -> str:
+    place = where(f.location, tables)
+    text = f"[{f.severity}] {f.rule_id} {f.message}" + (f"（{place}）" if place and place not in f.message else "")
+    extras = [x for x in (also_text(f, tables), numbers_text(f, tables), related_text(f, tables) if f.related else "")
+              if x]
+    return text + "".join(f" {x}" for x in extras)
 
 
 def _suite(run: RunResult, fr: FileResult) -> ET.Element:
@@ -38,6 +49,7 @@ def _suite(run: RunResult, fr: FileResult) -> ET.Element:
         cases.append(case)
         errors += 1
     else:
+        tables = tables_of(fr)
         by_rule: dict[str, list[Finding]] = defaultdict(list)
         for f in fr.result.findings:
             by_rule[f.rule_id].append(f)
@@ -53,7 +65,7 @@ def _suite(run: RunResult, fr: FileResult) -> ET.Element:
                 errors += 1
             elif failing:
                 head = failing[0].message if len(failing) == 1 else f"{len(failing)} 个问题 / findings"
-                body = "\n".join(_finding_text(f) for f in failing)
+                body = "\n".join(_finding_text(f, tables) for f in failing)
                 ET.SubElement(case, "failure", {"type": failing[0].severity, "message": head}).text = body
                 failures += 1
             else:
@@ -65,7 +77,7 @@ def _suite(run: RunResult, fr: FileResult) -> ET.Element:
                     skipped += 1
             below = [f for f in found if not run.fails(f)]
             if below:
-                ET.SubElement(case, "system-out").text = "\n".join(_finding_text(f) for f in below)
+                ET.SubElement(case, "system-out").text = "\n".join(_finding_text(f, tables) for f in below)
             cases.append(case)
     suite.set("tests", str(len(cases)))
     suite.set("failures", str(failures))

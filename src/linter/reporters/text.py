@@ -1,80 +1,117 @@
-"""The terminal report: findings grouped by file and page, each with its place and its numbers."""
+"""The terminal report: per file the errors, then the warnings, then the notes, each with its page, its place in
+the report's own words (printed table name, row, column) and its numbers; the in-tolerance 尾数差异 notes folded into
+one line per report unless ``--show-info`` (``-v``). ``--severity`` hides what is below it (the exit code is that of
+everything found); ``--statistics`` prints one line per rule with its count instead of the findings."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
 
 from linter.core.findings import Finding
-from linter.core.results import RunResult
-from linter.reporters.common import place, related_text
+from linter.core.results import FileResult, RunResult
+from linter.reporters.common import (
+    DisplayOptions,
+    Tables,
+    also_text,
+    finding_tag,
+    numbers_text,
+    page_text,
+    place,
+    rank_key,
+    related_text,
+    statistics,
+    tables_of,
+)
 
 SEVERITY_STYLE = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
 
 
-def _numbers(f: Finding) -> str:
-    ev = f.evidence
-    if ev.lhs is None and ev.rhs is None:
-        return ""
-    bits = []
-    if ev.lhs is not None:
-        bits.append(f"实为 {ev.lhs}")
-    if ev.rhs is not None:
-        bits.append(f"应为 {ev.rhs}")
-    if ev.difference is not None:
-        bits.append(f"相差 {ev.difference}")
-    if ev.tolerance is not None:
-        bits.append(f"允许 ±{ev.tolerance}")
-    return "，".join(bits)
+def _finding(console: Console, f: Finding, tables: Tables) -> None:
+    _, style = SEVERITY_STYLE[f.severity]
+    page = page_text(f.location) or "无页码"
+    console.print(f"    [{style}]{finding_tag(f)}[/] {page} [bold]{escape(f.rule_id)}[/] {escape(f.message)}")
+    details = [d for d in (place(f.location, tables), numbers_text(f, tables)) if d]
+    if details:
+        console.print(f"      [dim]{escape('  '.join(details))}[/dim]")
+    also = also_text(f, tables)
+    if also:
+        console.print(f"      [dim]{escape(also)}[/dim]")
+    if f.related:
+        console.print(f"      [dim]{escape(related_text(f, tables))}[/dim]")
+
+
+def rounding_line(notes: list[Finding]) -> str:
+    """One line for a report's 尾数差异 notes: how many, and per rule."""
+    per_rule = Counter(f.rule_id for f in notes)
+    rules = "，".join(f"{rid} {n}" for rid, n in sorted(per_rule.items()))
+    return (f"尾数差异 {len(notes)} 处，均在舍入误差范围内（{rules}）；--show-info 或 -v 逐条列出 / "
+            f"{len(notes)} rounding differences within tolerance")
 
 
 class TextReporter:
     """Human-readable output; colour only on a terminal."""
 
+    def __init__(self, display: DisplayOptions | None = None) -> None:
+        self.display = display or DisplayOptions()
+
+    def _file(self, console: Console, run: RunResult, fr: FileResult) -> None:
+        console.print(f"[bold]{escape(str(fr.path))}[/bold]")
+        if not fr.checked:
+            assert fr.error is not None
+            console.print(f"  [bold red]未检查 / not checked[/]: {escape(fr.error.message)}")
+            return
+        tables = tables_of(fr)
+        shown = sorted(self.display.shown(fr.result.findings), key=rank_key)
+        notes = [f for f in shown if f.kind == "rounding"]
+        for f in shown:
+            if f.kind != "rounding" or self.display.show_info:
+                _finding(console, f, tables)
+        if notes and not self.display.show_info:
+            console.print(f"    [cyan]{escape(rounding_line(notes))}[/]")
+        for err in fr.result.errors:
+            console.print(f"    [bold red]规则出错 / rule error[/] {escape(err.rule_id)}: {escape(err.message)}")
+        if fr.part_of is not None:
+            console.print(f"  [dim]与 {escape(str(fr.part_of))} 合为一份报告检查，规则结果见该文件 / "
+                          "one report with that file: its rule outcomes are listed there[/dim]")
+            return
+        st = fr.rule_statuses()
+        console.print(
+            "  [dim]规则 / rules: " + "，".join(f"{STATUS_ZH[s]} {st.get(s, 0)}" for s in STATUS_ZH) + "[/dim]"
+        )
+
     def report(self, run: RunResult, stream: TextIO) -> None:
         console = Console(file=stream, highlight=False, soft_wrap=True)
-        for fr in run.files:
-            console.print(f"[bold]{escape(str(fr.path))}[/bold]")
-            if not fr.checked:
-                assert fr.error is not None
-                console.print(f"  [bold red]未检查 / not checked[/]: {escape(fr.error.message)}")
-                continue
-            findings = sorted(fr.result.findings, key=lambda f: (f.location.page or 0, f.rule_id))
-            page = object()
-            for f in findings:
-                if f.location.page != page:
-                    page = f.location.page
-                    console.print(f"  [dim]第 {page} 页[/dim]" if page else "  [dim]（无页码）[/dim]")
-                label, style = SEVERITY_STYLE[f.severity]
-                tag = "尾数差异" if f.kind == "rounding" else label
-                console.print(f"    [{style}]{tag}[/] [bold]{escape(f.rule_id)}[/] {escape(f.message)}")
-                place_, numbers = place(f.location), _numbers(f)
-                if place_ or numbers:
-                    console.print(f"      [dim]{escape('  '.join(p for p in (place_, numbers) if p))}[/dim]")
-                if f.related:
-                    console.print(f"      [dim]{escape(related_text(f))}[/dim]")
-            for err in fr.result.errors:
-                console.print(f"    [bold red]规则出错 / rule error[/] {escape(err.rule_id)}: {escape(err.message)}")
-            if fr.part_of is not None:
-                console.print(f"  [dim]与 {escape(str(fr.part_of))} 合为一份报告检查，规则结果见该文件 / "
-                              "one report with that file: its rule outcomes are listed there[/dim]")
-                continue
-            st = fr.rule_statuses()
-            console.print(
-                "  [dim]规则 / rules: " + "，".join(f"{STATUS_ZH[s]} {st.get(s, 0)}" for s in STATUS_ZH) + "[/dim]"
-            )
-        console.print(summary_line(run))
+        if self.display.statistics:
+            for line in statistics_lines(run, self.display):
+                console.print(escape(line))
+        else:
+            for fr in run.files:
+                self._file(console, run, fr)
+        console.print(summary_line(run, self.display))
 
 
-def summary_line(run: RunResult) -> str:
+def statistics_lines(run: RunResult, display: DisplayOptions | None = None) -> list[str]:
+    """``--statistics``: one line per rule (and kind) with its count over the run, the most frequent first."""
+    display = display or DisplayOptions()
+    findings = [f for fr in run.files for f in display.shown(fr.result.findings)]
+    rows = statistics(findings)
+    width = max((len(rid) for _, rid, _, _ in rows), default=0)
+    return [f"{n:>5}  {rid:<{width}}  {tag}  {title}" for n, rid, tag, title in rows]
+
+
+def summary_line(run: RunResult, display: DisplayOptions | None = None) -> str:
     sev = run.severity_counts()
     st = run.status_counts()
     not_checked = sum(1 for fr in run.files if not fr.checked)
+    rounding = sum(1 for fr in run.files for f in fr.result.findings if f.kind == "rounding")
     line = (
-        f"{len(run.files)} 个文件：错误 {sev.get('error', 0)}，警告 {sev.get('warning', 0)}，提示 {sev.get('info', 0)}；"
+        f"{len(run.files)} 个文件：错误 {sev.get('error', 0)}，警告 {sev.get('warning', 0)}，提示 {sev.get('info', 0)}"
+        + (f"（其中尾数差异 {rounding}）" if rounding else "") + "；"
         f"规则 通过 {st['pass']} / 未通过 {st['fail']} / 不适用 {st['not_applicable']} / 数据不足 {st['insufficient_data']}"
     )
     if not_checked:
@@ -84,4 +121,7 @@ def summary_line(run: RunResult) -> str:
         line += f"；基线已接受 {baselined} 个"
         if run.baseline_stale:
             line += f"，基线中 {run.baseline_stale} 条已不再出现（可重新生成基线）"
+    if display is not None and display.filtered:
+        hidden = sum(1 for fr in run.files for f in fr.result.findings if not display.shows(f))
+        line += f"；按 --severity {display.severity} 未显示 {hidden} 条（退出码仍按全部结果）"
     return line

@@ -18,8 +18,19 @@ never sees half an entry and two workers writing the same entry do no harm):
     plain JSON and rebuilt only from the classes of :mod:`linter.dsl.nodes`: nothing in the cache
     can run code. The rule checker still runs over every pack on every load.
 
-A corrupt or unreadable entry counts as a miss (and is removed). ``--no-cache`` bypasses both
-reading and writing. Nothing is ever evicted: delete the folder to reclaim the space.
+``packs/<key>.json``
+    the loaded, checked rule packs (:class:`linter.dsl.pack.PackStore`), keyed by the content of every rule
+    file and :func:`code_version`: a pack is parsed once per change, not once per run.
+``replay/<key>.json``
+    what an unchanged ``fiscal-lint check`` printed (:mod:`linter.run.replay`), answered before the package is
+    imported.
+
+A corrupt or unreadable entry counts as a miss (and is removed). ``--no-cache`` bypasses reading and writing
+models, results and replays; the compiled packs are still used (they never change what a rule finds).
+
+Size: a run that wrote entries trims the folder to ``cache-max-mb`` (default 500), least recently used first:
+a hit touches its entry's modification time, and eviction removes the oldest until the folder is nine tenths
+of the cap. ``fiscal-lint cache info`` shows the folder, ``fiscal-lint cache clear`` empties it.
 """
 
 from __future__ import annotations
@@ -27,14 +38,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from linter.core.findings import EvaluationResult
 from linter.core.model import SCHEMA_VERSION, Document
+from linter.dsl.pack import PackStore
 
 CACHE_LAYOUT = "v1"  # bump when an entry's format changes
 
@@ -80,10 +93,81 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
+def pack_store(root: Path, plugins: Iterable[tuple[str, str | None]] = ()) -> PackStore:
+    """The compiled-pack cache in the cache folder ``root``, salted with :func:`code_version`."""
+    return PackStore(root / CACHE_LAYOUT / "packs", code_version(plugins))
+
+
+KINDS = ("models", "results", "rules", "packs", "replay")
+
+
+def _entries(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every entry file below the cache folder ``root`` (of every layout), with its stat."""
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            try:
+                yield path, path.stat()
+            except OSError:
+                continue
+
+
+def usage(root: Path) -> dict[str, tuple[int, int]]:
+    """``{kind: (entries, bytes)}`` of the cache folder ``root`` (``other`` for files of older layouts)."""
+    out: dict[str, tuple[int, int]] = {}
+    for path, st in _entries(root):
+        rel = path.relative_to(root).parts
+        kind = rel[1] if len(rel) > 2 and rel[0] == CACHE_LAYOUT and rel[1] in KINDS else "other"
+        count, size = out.get(kind, (0, 0))
+        out[kind] = (count + 1, size + st.st_size)
+    return out
+
+
+def evict(root: Path, max_bytes: int) -> tuple[int, int]:
+    """Trim the cache folder ``root`` to ``max_bytes``: least recently used entries (oldest modification time)
+    go first, down to nine tenths of the cap so that the next runs do not trim again at once.
+    Returns (entries removed, bytes freed)."""
+    entries = [(st.st_mtime_ns, st.st_size, path) for path, st in _entries(root)]
+    total = sum(size for _, size, _ in entries)
+    if total <= max_bytes:
+        return 0, 0
+    target = max_bytes * 9 // 10
+    removed = freed = 0
+    for _, size, path in sorted(entries, key=lambda e: (e[0], str(e[2]))):
+        if total - freed <= target:
+            break
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed += 1
+        freed += size
+    return removed, freed
+
+
+def clear(root: Path) -> int:
+    """Remove every entry of the cache folder ``root`` (only fiscal-lint's layout folders: a cache folder set
+    to a folder with other files in it keeps them). Returns the bytes freed."""
+    freed = 0
+    for child in sorted(root.iterdir()) if root.is_dir() else []:
+        if child.is_dir() and child.name.startswith("v") and child.name[1:].isdigit():
+            freed += sum(st.st_size for _, st in _entries(child))
+            shutil.rmtree(child, ignore_errors=True)
+    return freed
+
+
 class Cache:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, max_mb: int | None = None):
         self.root = root
         self.dir = root / CACHE_LAYOUT
+        self.max_bytes = None if max_mb is None else max_mb * 1024 * 1024
+        self.wrote = False
+
+    def trim(self) -> None:
+        """After a run: keep the folder under its size cap (only when this run wrote something)."""
+        if self.wrote and self.max_bytes is not None:
+            evict(self.root, self.max_bytes)
+            self.wrote = False
 
     def _path(self, kind: str, key: str) -> Path:
         return self.dir / kind / key[:2] / f"{key}.json"
@@ -100,6 +184,7 @@ class Cache:
         if not isinstance(data, dict) or data.get("key") != key:
             _unlink(path)
             return None
+        _touch(path)
         return data
 
     def _write(self, kind: str, key: str, payload: dict[str, Any]) -> None:
@@ -110,6 +195,7 @@ class Cache:
             tmp.write_text(json.dumps({"key": key, **payload}, ensure_ascii=False, separators=(",", ":")),
                            encoding="utf-8")
             os.replace(tmp, path)
+            self.wrote = True
         except OSError:  # a read-only or full cache folder slows the run down; it does not fail it
             pass
 
@@ -161,6 +247,14 @@ class Cache:
             return tree
 
         return parse
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as just used (least-recently-used eviction reads the modification time)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def _unlink(path: Path) -> None:

@@ -4,10 +4,12 @@ The run never stops at a bad file: each file ends as *checked* (with its finding
 outcomes) or *not checked* (with the reason), and the exit code says which happened:
 0 nothing at or above the fail level, 1 findings at or above it, 2 a file or a rule could not be checked.
 
-Files are processed by up to ``jobs`` worker processes at once. Each worker is forked for one
-file, parses it under the guard's limits (:mod:`linter.parse.guard`: time, memory, recursion) and
-evaluates the rules on the model in the same process, so neither a hostile PDF nor a slow rule
-holds up the others. With the cache on, a report whose bytes, rules and configuration are
+Files are processed by an executor (the ``fiscal_lint_executors`` hook; ``--executor``): ``local``
+forks up to ``jobs`` worker processes at once, ``dask`` runs each file as a task on a
+``dask.distributed`` cluster. Either way each file is parsed under the guard's limits
+(:mod:`linter.parse.guard`: time, memory, recursion) and the rules are evaluated on the model in the
+same worker, so neither a hostile PDF nor a slow rule holds up the others. Files go to the executor
+largest first (a big file started last would leave the other workers idle at the end). With the cache on, a report whose bytes, rules and configuration are
 unchanged is answered from the result cache without a worker at all; one whose rules changed
 skips parsing (model cache). Results are always delivered in input order, whatever order the
 workers finish in, so every output is the same for the same input.
@@ -25,22 +27,26 @@ from pathlib import Path
 from typing import Any
 
 from linter.core.baseline import Baseline, split_findings
-from linter.core.config import Config
+from linter.core.config import Config, ConfigError
 from linter.core.errors import InputError
 from linter.core.findings import EvaluationResult, PackInfo
+from linter.core.hookspecs import Executor
 from linter.core.limits import Limits
 from linter.core.model import Document
 from linter.core.results import (
     DocInfo,
     FileResult,
     RunResult,
+    keep_selected,
+    mark_if_no_rule_applied,
     sort_key,
 )
 from linter.core.sets import Report, ReportSet, discover_set_config
 from linter.dsl import RulePack
 from linter.dsl import nodes as n
 from linter.parse.documents import read_input
-from linter.parse.guard import parse_limited, run_guarded
+from linter.parse.guard import parse_limited
+from linter.run import replay
 from linter.run.cache import Cache, code_version, digest
 from linter.run.sets import alone, run_set_phase
 from linter.session import Session
@@ -98,6 +104,7 @@ class _Job:
     sha256: str
     model_key: str | None
     result_key: str | None
+    profile: str | None = None  # a per-file override's template profile ("auto" included); None: the plan's
 
 
 @dataclass
@@ -111,11 +118,62 @@ class _Plan:
 
 
 def _evaluate(plan: _Plan, job: _Job, document: Document) -> tuple[DocInfo, EvaluationResult]:
-    result = plan.session.evaluate(_profiled(document, plan.profile), plan.rules)
+    profile = plan.profile if job.profile is None else job.profile if job.profile != "auto" else None
+    result = plan.session.evaluate(_profiled(document, profile), plan.rules)
     info = DocInfo.of(document)
     if plan.cache is not None and job.result_key is not None:
         plan.cache.put_result(job.result_key, info.to_dict(), result)
     return info, result
+
+
+class _Work:
+    """The work for one file as a callable an executor can ship: in a forked worker it uses the run's session;
+    pickled (to a Dask worker) it carries the configuration, the rules and the cache folder, and the receiving
+    process builds its own session once (plugins from the same installed distributions)."""
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.cwd: str | None = None  # set when unpickled: the folder the run's relative paths are taken from
+
+    def __call__(self, job: _Job) -> tuple[DocInfo, EvaluationResult, str | None, Document | None]:
+        if self.cwd is not None and os.getcwd() != self.cwd:
+            os.chdir(self.cwd)  # in the guard's forked child: the paths (and what the model records) stay as given
+        return _work(self.plan, job, True)
+
+    def __getstate__(self) -> dict[str, Any]:
+        p = self.plan
+        return {"config": p.session.config, "rules": p.rules, "limits": p.limits, "profile": p.profile,
+                "cache": p.cache.root.absolute() if p.cache is not None else None, "keep_models": p.keep_models,
+                "cwd": self.cwd or os.getcwd()}  # a worker that passes the work on keeps the client's folder
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        cache = Cache(state["cache"]) if state["cache"] is not None else None
+        self.plan = _Plan(_session(state["config"]), state["rules"], state["limits"], state["profile"], cache,
+                          state["keep_models"])
+        self.cwd = state["cwd"]
+
+
+_SESSIONS: dict[str, Session] = {}
+
+
+def _session(config: Config) -> Session:
+    """One session per configuration in a worker process that receives pickled work."""
+    key = repr(sorted(config.as_dict().items()))
+    if key not in _SESSIONS:
+        _SESSIONS[key] = Session.build(config)
+    return _SESSIONS[key]
+
+
+def open_executor(session: Session, name: str, options: dict[str, Any]) -> Executor:
+    """The executor ``name`` from the plugins' ``fiscal_lint_executors`` (a later plugin's wins)."""
+    factories: dict[str, Any] = {}
+    for table in reversed(session.pm.hook.fiscal_lint_executors()):
+        factories.update(table)
+    if name not in factories:
+        known = ", ".join(sorted(factories))
+        raise ConfigError(f"未知的执行器 {name!r}（可用：{known}）", f"unknown executor {name!r} (known: {known})")
+    executor: Executor = factories[name](options)
+    return executor
 
 
 def _work(
@@ -171,11 +229,15 @@ def run_check(
                     plugins=plugins, rules=rule_meta)
     paths_list = list(paths)
     files = expand_inputs(paths_list, session.formats)
+    replay.note_inputs(files, paths_list)  # what a replay of this run depends on (when one is being recorded)
+    replay.note_run(config, [p.path for p in packs], [Path(f.path) for p in packs for f in p.files])
     if on_start is not None:
         on_start(run, len(files))
-    selected = [r for p in packs for r in p.rules if config.selects(r.id)]
+    # with per-file overrides, the rules any file needs; each file keeps its own selection (_finalise)
+    selected = [r for p in packs for r in p.rules if config.selects_anywhere(r.id)]
     # cross-document rules (they call report()) run once every file is checked, on the report sets
     set_rules = [r for r in selected if r.reads_other_reports]
+    set_ids = frozenset(r.id for r in set_rules)
     rules = [r for r in selected if not r.reads_other_reports]
     profile = config.profile if config.profile and config.profile != "auto" else None
     # the report phase (sets, reports of several files) needs every file's result and model: with cross-document
@@ -206,7 +268,7 @@ def run_check(
             if on_progress is not None:
                 on_progress(fr)
             return
-        _finalise(fr, config, baseline, remaining)
+        _finalise(fr, config, baseline, remaining, set_ids)
         if on_progress is not None:
             on_progress(fr)
         emit_ready()
@@ -219,15 +281,17 @@ def run_check(
             finish(i, FileResult(path, error=exc))
             continue
         model_key = result_key = None
+        own_profile = config.for_file(path).profile if config.overrides else None
+        own_profile = own_profile if own_profile != config.profile else None
         if cache is not None:
             model_key = digest(sha, code)
             model_keys[path] = model_key
-            result_key = digest(model_key, rules_key)
+            result_key = digest(model_key, rules_key, *([own_profile] if own_profile else []))
             hit = cache.get_result(result_key)
             if hit is not None:
                 finish(i, FileResult(path, DocInfo.from_dict(hit[0]), result=hit[1], sha256=sha, cached="result"))
                 continue
-        todo.append(_Job(i, path, sha, model_key, result_key))
+        todo.append(_Job(i, path, sha, model_key, result_key, own_profile))
 
     def done(job: _Job, outcome: Any) -> None:
         if isinstance(outcome, InputError):
@@ -238,8 +302,16 @@ def run_check(
                 models[job.path] = document
             finish(job.index, FileResult(job.path, info, result=result, sha256=info.sha256, cached=cached))
 
-    if limits.enabled:
-        run_guarded(todo, lambda job: _work(plan, job, True), limits, resolve_jobs(config.jobs, len(todo)), done)
+    if todo and (limits.enabled or config.executor != "local"):
+        # largest files first, so that no worker is left with a big file at the end; results still come out
+        # in input order (emit_ready)
+        todo.sort(key=lambda job: (-_size(job.path), job.index))
+        options = {"jobs": resolve_jobs(config.jobs, len(todo)), "scheduler": config.scheduler}
+        executor = open_executor(session, config.executor, options)
+        try:
+            executor.run(todo, _Work(plan), limits, done)
+        finally:
+            executor.close()
     else:  # no guard: in this process, one after the other
         for job in todo:
             try:
@@ -258,11 +330,20 @@ def run_check(
         )
         run.set_rules = [r.id for r in set_rules]
         for fr in run.files:
-            _finalise(fr, config, baseline, remaining)
+            _finalise(fr, config, baseline, remaining, set_ids)
         emit_ready()
     run.baseline_stale = _stale(baseline, remaining, run.files)
     run.ended = utc_now()
+    if cache is not None:
+        cache.trim()  # the size cap, least recently used first
     return run
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _profiled(document: Document, profile: str | None) -> Document:
@@ -311,8 +392,12 @@ class _SetKeys:
         return digest(*parts)
 
 
-def _finalise(fr: FileResult, config: Config, baseline: Baseline | None, remaining: Counter[tuple[str, str]]) -> None:
-    """Severity overrides, the baseline, and one canonical order of findings."""
+def _finalise(fr: FileResult, config: Config, baseline: Baseline | None, remaining: Counter[tuple[str, str]],
+              set_ids: frozenset[str] = frozenset()) -> None:
+    """The file's own selection (overrides), severity overrides, the baseline, one canonical order of findings,
+    and "not checked" when no rule applied."""
+    config = config.for_file(fr.path)
+    keep_selected(fr, config)
     findings = fr.result.findings
     if config.severity:
         findings = [replace(f, severity=config.severity_of(f.rule_id, f.severity)) for f in findings]  # type: ignore[arg-type]
@@ -320,6 +405,7 @@ def _finalise(fr: FileResult, config: Config, baseline: Baseline | None, remaini
         split = split_findings(baseline, fr.path, findings, remaining)
         findings, fr.baselined = split.new, len(split.baselined)
     fr.result.findings = sorted(findings, key=sort_key)
+    mark_if_no_rule_applied(fr, across_reports=set_ids)
 
 
 def _stale(baseline: Baseline | None, remaining: Counter[tuple[str, str]], files: list[FileResult]) -> int:

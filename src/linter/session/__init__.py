@@ -27,6 +27,7 @@ from linter.core.findings import EvaluationResult
 from linter.core.hookspecs import ReporterFactory, RuleDefinition
 from linter.core.model import Document
 from linter.dsl import RulePack, load_packs
+from linter.dsl.pack import PackStore
 from linter.dsl.parser import parse_file as parse_rule_file
 from linter.parse.documents import catalogue_of, parse_file, supported_formats
 from linter.session.plugin_manager import PluginLoadError, PluginManager, make_manager
@@ -81,7 +82,8 @@ class Session:
         return paths + list(self.config.rules)
 
     def load_packs(
-        self, paths: Sequence[Path] | None = None, parse: Callable[[Path], Any] = parse_rule_file
+        self, paths: Sequence[Path] | None = None, parse: Callable[[Path], Any] = parse_rule_file,
+        store: PackStore | None = None,
     ) -> list[RulePack]:
         """Load and check rule packs against this session's functions and tables (raises DslError).
 
@@ -89,7 +91,7 @@ class Session:
         """
         if paths is None:
             paths = self.rule_pack_paths(self.config.default_rules)
-        return load_packs(paths, parse, functions=self.functions, tables=self.table_keys)
+        return load_packs(paths, parse, functions=self.functions, tables=self.table_keys, store=store)
 
     def known_profiles(self, packs: Sequence[RulePack]) -> set[str]:
         """Template profiles the parser detects, the catalogue numbers tables for, or some rule is restricted to."""

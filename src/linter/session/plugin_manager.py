@@ -41,6 +41,7 @@ BUILTINS = {
     "linter.parsers.pdf.plugin": "linter.plugins.pdf_parser",
     "linter.dsl.plugin": "linter.plugins.rule_language",
     "linter.reporters.plugin": "linter.plugins.reporters",
+    "linter.executors.plugin": "linter.plugins.executors",
 }
 
 RULE_LANGUAGE = "linter.dsl.plugin"  # the owner named when a plugin redefines one of the language's functions
