@@ -117,6 +117,14 @@ def test_chinese_interface(seed_html: dict) -> None:
     assert '<html lang="zh-CN">' in html
 
 
+def test_numbers_in_the_reviewers_words(seed_html: dict) -> None:
+    """The numbers as every other format words them (issue 16): unit, printed precision, the computed value;
+    no table's internal key anywhere in the page's text."""
+    assert "实为 5.16%，应为 5.15%（计算值 5.1531%），相差 0.01 个百分点" in seed_html["html"]
+    text = re.sub(r"<[^>]+>", " ", seed_html["html"].split("<script", 1)[0])
+    assert "income_expenditure_summary" not in text and "general_budget_expenditure" not in text
+
+
 def test_same_input_same_bytes(seed_html: dict) -> None:
     d = seed_html["dir"]
     r = run_in(d, "check", seed_html["seed"], "--format", "html", "-o", "again.html", "--no-cache")

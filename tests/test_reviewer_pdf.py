@@ -254,6 +254,8 @@ def test_a_located_sentence_is_found_in_the_glyphs(shared: Path, tmp_path: Path)
     assert len(keys) == len(located)  # a sentence cut by a page break has one annotation on each page
     page, annot = next((n, a) for n, a in marks if "占 5.16%" in a["/Contents"])
     assert page == 19
+    # the numbers as the terminal report words them: the printed precision, the unit, the computed value
+    assert "实为 5.16%，应为 5.15%（计算值 5.1531%），相差 0.01 个百分点" in annot["/Contents"]
     rect = tuple(float(v) for v in annot["/Rect"])
     for box in glyph_boxes(out, 19, "4.卫生健康支出类支出50.34万元，占5.16%。"):
         assert inside(box, rect, slack=1.0)

@@ -60,10 +60,7 @@ def _item(item: Item, images: dict[int, PageImage]) -> dict[str, Any]:
     for rel in item.related:
         same_page = [m for m in rel.marks if m.page == page]
         related.append({"page": rel.page, "place": rel.place, "boxes": _boxes(same_page, page or 0, image)})
-    numbers = [(label, value) for label, value in (
-        ("实为", f.evidence.lhs), ("应为", f.evidence.rhs), ("相差", f.evidence.difference),
-        ("允许误差", f"±{f.evidence.tolerance}" if f.evidence.tolerance is not None else None),
-    ) if value is not None]
+    numbers = item.numbers_zh()
     return {
         "key": item.key,
         "severity": f.severity,

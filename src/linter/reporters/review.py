@@ -13,7 +13,7 @@ from typing import Any
 
 from linter.core.findings import SEVERITIES, Finding, Location
 from linter.core.results import FileResult, RunResult, sort_key
-from linter.reporters.common import CATEGORY_ZH, display_path, place
+from linter.reporters.common import CATEGORY_ZH, Tables, display_path, numbers_text, place, tables_of
 from linter.reporters.marks import Mark, marks_for
 from linter.reporters.outputs import is_pdf
 
@@ -54,6 +54,7 @@ class Item:
     finding: Finding
     marks: list[Mark]  # where it is drawn; empty when the finding has no box
     related: list[Related]
+    tables: Tables | None = None  # the report's tables as printed: places name 表号 and title, never a key
 
     @property
     def severity_zh(self) -> str:
@@ -65,7 +66,7 @@ class Item:
 
     @property
     def place(self) -> str:
-        return place(self.finding.location)
+        return place(self.finding.location, self.tables)
 
     @property
     def page(self) -> int | None:
@@ -85,17 +86,9 @@ class Item:
         return number(self.finding.evidence.difference)
 
     def numbers_zh(self) -> str:
-        ev = self.finding.evidence
-        bits = []
-        if ev.lhs is not None:
-            bits.append(f"实为 {ev.lhs}")
-        if ev.rhs is not None:
-            bits.append(f"应为 {ev.rhs}")
-        if ev.difference is not None:
-            bits.append(f"相差 {ev.difference}")
-        if ev.tolerance is not None:
-            bits.append(f"允许 ±{ev.tolerance}")
-        return "，".join(bits)
+        """实为/应为/相差 as the terminal report words them: units, the printed precision, empty when they say
+        nothing (the workbook keeps the raw numbers and the tolerance in columns of their own)."""
+        return numbers_text(self.finding, self.tables)
 
     def where_zh(self) -> str:
         page = f"第{self.page}页" if self.page else ""
@@ -178,7 +171,7 @@ def _related(f: Finding) -> list[Location]:
 
 
 def _related_place(loc: Location, fr: FileResult) -> str:
-    where = place(loc) or (loc.text or "")
+    where = place(loc, tables_of(fr)) or (loc.text or "")
     if not elsewhere(loc, fr):
         return where
     report, file = getattr(loc, "report", None), getattr(loc, "file", None)
@@ -202,7 +195,7 @@ def build_report(index: int, fr: FileResult, pdf: bytes | None, with_marks: bool
             marks_of = next(rest)
             page = None if elsewhere(loc, fr) else loc.page
             rel_items.append(Related(page, _related_place(loc, fr), marks_of))
-        items.append(Item("", f, marks, rel_items))
+        items.append(Item("", f, marks, rel_items, tables_of(fr)))
     # the canonical order, by the page a finding is drawn on (a sentence may open the next page)
     items.sort(key=lambda i: i.page or 0)
     for n, item in enumerate(items, start=1):
