@@ -223,14 +223,16 @@ def test_a_drawn_report_names_its_table_as_printed_in_every_format(bad_report: P
     assert text.returncode == 1, text.stderr
     block = next(b for b in text_findings(text.stdout) if "FL.I.11" in b[0])
     assert "公开09表 财政拨款“三公”经费支出决算表 · 决算数/合计" in block[1]
-    assert "实为 12.30 万元，应为 12.00 万元，相差 0.30 万元" in block[1]
+    # the message prints both figures and their difference: no second line repeating them
+    assert "合计 12.30 万元" in block[0] and "之和 12.00 万元" in block[0] and "相差 0.30" in block[0]
+    assert "实为" not in block[1]
     assert not KEYS.search(text.stdout)
     data = json.loads(run_in(cwd, "check", bad_report.name, "--no-progress", "--isolated", "--format", "json").stdout)
     assert not sorted(findings_schema().iter_errors(data), key=str)
     i11 = next(f for f in data["files"][0]["findings"] if f["rule_id"] == "FL.I.11")
     assert i11["table_name"] == "公开09表 财政拨款“三公”经费支出决算表" and i11["pages"] == [2]
     assert i11["location"]["table"] == "three_public"  # the machine field keeps the canonical key
-    assert i11["numbers"] == "实为 12.30 万元，应为 12.00 万元，相差 0.30 万元"
+    assert "numbers" not in i11
 
 
 def _finding(lhs: str, rhs: str, operands: list[Operand], expression: str = "assert a == b",
@@ -247,6 +249,19 @@ def test_numbers_are_left_out_when_they_say_nothing() -> None:
     # both sides derived (a difference against a threshold): the message says it
     ops = [Operand("a", "45.41", "45.41"), Operand("b", "11.67", "11.67")]
     assert numbers_text(_finding("25.70", "1", ops, "assert abs(x - y) <= 1")) == ""
+
+
+def test_numbers_are_left_out_when_the_message_prints_both_figures_and_their_difference() -> None:
+    cell = Location(page=10, table="general_budget_expenditure", table_number="公开05表", row_label="合计")
+    said = Operand("s", "5377.64", "5377.64", location=Location(page=24, text="基本支出5377.64万元"))
+    printed = Operand("t", "5364.75", "5364.75", location=cell)
+    both = "说明写基本支出 5377.64 万元，表中为 5364.75 万元（相差 12.89）"
+    f = _finding("5377.64", "5364.75", [said, printed])
+    f.message = both
+    assert numbers_text(f) == ""
+    # a figure inside a longer number is not the figure: "5364.75" is not printed in "15364.75"
+    f.message = "说明写基本支出 5377.64 万元，表中为 15364.75 万元（相差 12.89）"
+    assert numbers_text(f) == "实为 5377.64 万元，应为 5364.75 万元，相差 12.89 万元"
 
 
 def test_numbers_take_unit_and_precision_from_the_printed_value() -> None:

@@ -95,7 +95,7 @@ def test_one_annotation_per_located_finding_on_its_page_and_box(drawn: dict[str,
     assert annot["/C"] == [1, pytest.approx(0xAA / 255), pytest.approx(0xAA / 255)]  # an error's red
     text = annot["/Contents"]
     assert i11["message"] in text and i11["title"] in text and "错误" in text
-    assert "实为 12.30" in text and "应为 12.00" in text and "相差 0.30" in text
+    assert "12.30 万元" in text and "12.00 万元" in text and "相差 0.30" in text  # in the message, said once
     assert "公开09表" in text and "决算数/合计" in text
     # the printed "12.30" lies inside the highlight (PDFium's own glyph boxes)
     for box in glyph_boxes(drawn["out"], 2, "12.30"):

@@ -298,6 +298,11 @@ def _fmt(value: Decimal, places: int | None, grouped: bool) -> str:
     return f"{value:,f}" if grouped else f"{value:f}"
 
 
+def _says(message: str, figure: str) -> bool:
+    """The message prints this figure (not as a part of a longer number: "12.89" is not in "112.890")."""
+    return re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d])", message) is not None
+
+
 def numbers_text(f: Finding, tables: Tables | None = None) -> str:
     """实为/应为/相差 in the reviewer's words, only when they say something the message does not.
 
@@ -353,6 +358,8 @@ def numbers_text(f: Finding, tables: Tables | None = None) -> str:
     rhs_text = shown(rhs_value, rhs_op, rhs_places)
     ops = _top_level_operators(ev.expression or "")
     word = _COMPARE_WORD[next(iter(ops))] if len(ops) == 1 and next(iter(ops)) in _COMPARE_WORD else "应为"
+    if word == "应为" and _says(f.message, lhs_text) and _says(f.message, rhs_text) and "相差" in f.message:
+        return ""  # the message already prints both figures as the report does, and their difference
     bits = [f"实为 {lhs_text}{suffix}", f"{word} {rhs_text}{suffix}{computed}"]
     diff = lhs - rhs_value
     if diff:
