@@ -60,3 +60,59 @@ def test_parse_into_an_existing_folder(tmp_path: Path) -> None:
     r = run_in(tmp_path, "parse", SEED, "-o", "models/")
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     assert json.loads((tmp_path / "models" / "jianghan-2024.json").read_text(encoding="utf-8"))["tables"]
+
+
+# ---- fiscal-lint sets: the same exit codes as check (before: 0 with a file in no report) ---------------------
+
+
+def _undated_report(path: Path) -> Path:
+    """A 三公 table whose report says no year anywhere: read, but in no report."""
+    import dataclasses
+
+    import pdfgen
+    from lint_reports import three_public_table
+
+    w = pdfgen.Writer()
+    w.text("附表", size=20, centred=True, gap=30)
+    w.new_page(landscape_page=True)
+    w.table(dataclasses.replace(three_public_table("12.00"), title="财政拨款“三公”经费支出决算表"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(w.bytes())
+    return path
+
+
+def test_sets_exit_codes_follow_check(tmp_path: Path) -> None:
+    from lint_reports import write_report
+
+    write_report(tmp_path / "r" / "a.pdf")
+    clean = run_in(tmp_path, "sets", "r", "--isolated")
+    assert clean.returncode == 0 and "2024年单位决算" in clean.stdout, clean.stderr
+
+    _undated_report(tmp_path / "r" / "b.pdf")  # read, but its year cannot be found: in no report
+    alone = run_in(tmp_path, "sets", "r", "--isolated")
+    assert alone.returncode == 1, alone.stderr
+    assert "r/b.pdf: 未归入任何报告 / in no report: 文档中读不出年度" in alone.stderr
+    as_json = run_in(tmp_path, "sets", "r", "--isolated", "--json")
+    assert as_json.returncode == 1 and json.loads(as_json.stdout)["alone"][0]["path"] == "r/b.pdf"
+
+    (tmp_path / "r" / "c.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")  # cannot be read: 2 wins over 1
+    broken = run_in(tmp_path, "sets", "r", "--isolated")
+    assert broken.returncode == 2 and "r/c.pdf: 未检查 / not checked" in broken.stderr
+    assert "Traceback" not in broken.stderr
+
+
+def test_sets_with_a_set_file_naming_a_missing_file_exits_2(tmp_path: Path) -> None:
+    from lint_reports import write_report
+
+    write_report(tmp_path / "r" / "a.pdf")
+    (tmp_path / "r" / "fiscal-lint-sets.toml").write_text(
+        '[[reports]]\nfiles = ["a.pdf", "gone.pdf"]\nunit = "示例单位"\n', encoding="utf-8")
+    r = run_in(tmp_path, "sets", "r", "--isolated")
+    assert r.returncode == 2 and r.stdout == "", r.stdout
+    assert "gone.pdf" in r.stderr and "fiscal-lint-sets.toml" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_sets_help_lists_the_exit_codes() -> None:
+    r = run_in(REPO, "sets", "--help")
+    assert r.returncode == 0 and "退出码 / exit codes:" in r.stdout
+    assert all(f"  {code}" in r.stdout for code in ("0 ", "1 ", "2 ", "130"))

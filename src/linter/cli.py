@@ -57,7 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line. Called without ``argv`` (a ``fiscal-lint`` process), an unchanged ``check`` is first
-    looked up in the replay cache (:mod:`linter.run.replay`) and a replayable one is recorded there."""
+    looked up in the replay cache (:mod:`linter.run.replay`) and a replayable one is recorded there.
+    Ctrl-C anywhere ends it with exit code 130 and one line, never a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     recorder = None
     if argv is None:
         from linter.run import replay

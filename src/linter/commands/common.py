@@ -22,6 +22,7 @@ from linter.core.limits import Limits, MiB
 from linter.core.results import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult
 from linter.dsl import DslError, RulePack
 from linter.run.cache import Cache, pack_store
+from linter.run.check import Progress as RunProgress
 from linter.run.check import run_check, utc_now
 from linter.session import Session
 
@@ -34,11 +35,13 @@ EXIT_CODES = (
      "every report checked, nothing at or above --fail-on"),
     (1, "有达到 --fail-on 级别的问题", "findings at or above --fail-on"),
     (2, "有报告未检查（无法读取、超出资源限制、没有适用于此类报告的规则）或规则出错；或用法、配置错误（配置文件的语法、"
-        "未知的配置项、不匹配任何规则的 select / ignore、无法写入的输出位置）",
+        "未知的配置项、不匹配任何规则的 select / ignore、无法写入的输出位置、无法续查的 --resume 日志）",
      "a report was not checked (unreadable, over a resource limit, no rule applies to its kind) or a rule broke; "
      "or a usage or configuration error (configuration syntax, unknown key, a select / ignore matching no rule, "
-     "an output that cannot be written)"),
-    (EXIT_INTERRUPTED, "被中断（Ctrl-C）", "interrupted (Ctrl-C)"),
+     "an output that cannot be written, a --resume log that cannot be used)"),
+    (EXIT_INTERRUPTED, "被中断（Ctrl-C）：工作进程已停止，中断前完成的报告写入各输出（-o、--report、--log），并标明运行被中断",
+     "interrupted (Ctrl-C): the workers are stopped; the reports finished before it are written to every output, "
+     "marked interrupted"),
 )
 
 
@@ -97,7 +100,9 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
                    "also write FORMAT to FILE (repeatable)")
     g.add_argument("--log", type=Path, metavar="FILE",
                    help="把合规日志（JSON Lines）追加到该文件 / append the compliance log (JSON Lines) to FILE")
-    g.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    g.add_argument("-q", "--quiet", "--no-progress", action="store_true", dest="no_progress",
+                   help="不显示进度（终端上的进度条；不是终端时每份报告一行，写到标准错误） / no progress (the bar on a "
+                   "terminal; else one line per finished report on stderr)")
     # what is shown, never what is evaluated: the exit code and the --log are those of every finding
     g.add_argument("--severity", choices=("error", "warning", "info"), default=None,
                    help="只显示该级别及以上的问题（text、json、sarif、github、gitlab；不改变检查与退出码） / "
@@ -327,10 +332,15 @@ def unmatched_selectors(config: Config, packs: list[RulePack]) -> list[str]:
     return lines
 
 
+def show_progress_bar() -> bool:
+    """The rich progress bar: when stderr is a terminal (stdout may be piped: the bar is on stderr), never in CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 @contextlib.contextmanager
 def progress_bar(enabled: bool) -> Iterator[Any]:
     """A rich progress bar on stderr, only on a terminal and never in CI (yields it, or None)."""
-    if not enabled or not sys.stderr.isatty() or os.environ.get("CI"):
+    if not enabled or not show_progress_bar():
         yield None
         return
     from rich.console import Console
@@ -343,6 +353,24 @@ def progress_bar(enabled: bool) -> Iterator[Any]:
     )
     with progress:
         yield progress
+
+
+def progress_line(p: RunProgress) -> str:
+    """One finished report as a plain line (progress when stderr is not a terminal): where the run is, the file,
+    and what came of it."""
+    fr = p.result
+    if fr is None:
+        what = "已在续查的日志中完成，跳过 / complete in the resumed log, skipped"
+    elif fr.error is not None:
+        what = f"未检查（{fr.error.zh}） / not checked"
+    elif not p.final:
+        what = "已读取，跨报告规则在全部报告读完后运行 / read; cross-document rules run once every report is read"
+    else:
+        counts = fr.severity_counts()
+        parts = [f"{counts[sev]} 个{name}" for sev, name in (("error", "错误"), ("warning", "警告"), ("info", "提示"))
+                 if counts.get(sev)]
+        what = "，".join(parts) if parts else "没有问题"
+    return f"[{p.done}/{p.total}] {p.path.as_posix()}：{what}"
 
 
 @contextlib.contextmanager
@@ -358,17 +386,22 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         raise ConfigError(f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}") from None
 
 
-def execute(args: argparse.Namespace, s: Setup, baseline: Baseline | None = None, log: Any = None) -> RunResult:
-    """The run itself, with the progress bar and the streaming compliance log.
+def execute(args: argparse.Namespace, s: Setup, baseline: Baseline | None = None, log: Any = None,
+            resume: Any = None) -> RunResult:
+    """The run itself, with its progress (a bar on a terminal, else a plain line per finished report on stderr,
+    unless ``--no-progress`` / ``--quiet``) and the streaming compliance log.
 
-    The log gets its ``run`` record at the start, each document's records as soon as it and
-    the ones before it are done, and the ``end`` record last (also, marked ``interrupted``, on Ctrl-C).
+    The log gets its ``run`` record at the start, each document's records as soon as it and the ones before it
+    are done, and the ``end`` record last (marked ``interrupted`` after a Ctrl-C, the documents finished before
+    it written first). ``resume`` (``--resume``): ``resume(path, sha256)`` says whether a report is complete in
+    the resumed log; the log gets ``log.resumed(run, path)`` in its place.
     """
     cache = s.cache
     started: list[RunResult] = []
     logged: list[FileResult] = []
+    quiet = bool(getattr(args, "no_progress", False))
 
-    with progress_bar(not getattr(args, "no_progress", False)) as progress:
+    with progress_bar(not quiet) as progress:
         task: Any = None
 
         def on_start(run: RunResult, files: int) -> None:
@@ -385,24 +418,29 @@ def execute(args: argparse.Namespace, s: Setup, baseline: Baseline | None = None
             if log is not None:
                 log.file(started[0], fr)
 
-        def on_progress(fr: FileResult) -> None:
+        def on_resumed(path: Path) -> None:
+            if log is not None:
+                log.resumed(started[0], path)
+
+        def on_progress(p: RunProgress) -> None:
             if progress is not None:
-                progress.update(task, advance=1, description=fr.path.name)
+                progress.update(task, advance=1, description=p.path.name)
                 progress.refresh()
+            elif not quiet:  # piped, or in CI: a plain line per report, so that a long run is visibly alive
+                print(progress_line(p), file=sys.stderr, flush=True)
 
         try:
             result = run_check(
                 args.files, s.packs, s.session, cache=cache, baseline=baseline,
                 on_start=on_start, on_file=on_file, on_progress=on_progress,
+                resume=resume, on_resumed=on_resumed if resume is not None else None,
             )
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # before the run's own handler was in place, or after it
             if log is not None and started:
                 partial = started[0]
-                partial.files, partial.ended = logged, utc_now()
+                partial.files, partial.ended, partial.interrupted = logged, utc_now(), True
                 log.finish(partial, interrupted=True)
             raise
     if log is not None:
-        log.finish(result)
+        log.finish(result, interrupted=result.interrupted)
     return result
-
-

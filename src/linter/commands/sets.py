@@ -4,7 +4,9 @@ Each file is read (under the same guard and cache as ``check``), and grouped by 
 unit name (normalised), year, kind (预算/决算) and level (部门/单位). The output shows every set with its
 reports and files, the name each file prints, and the files left out with the reason, so a user sees why
 two files were or were not paired (and writes a ``fiscal-lint-sets.toml`` where the names cannot tell).
-Exit codes: 0, or 2 when a file could not be read or the configuration is wrong.
+Exit codes as ``check``'s: 0 every file is in a report; 1 a file was read but is in no report (the document does
+not say its unit, year or kind: the cross-document rules cannot compare it); 2 a file could not be read, or the
+configuration or a set file is wrong (a ``[[reports]]`` file that does not exist).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linter.commands.common import EXIT_USAGE, add_config_options, add_limit_options, setup
+from linter.commands.common import EXIT_USAGE, LineHelpFormatter, add_config_options, add_limit_options, setup
 from linter.core.config import ConfigError
-from linter.core.results import EXIT_NOT_CHECKED, FileResult
+from linter.core.results import EXIT_FINDINGS, EXIT_NOT_CHECKED, EXIT_OK, FileResult
 from linter.core.sets import Grouping, discover_set_config, group
 from linter.reporters.common import display_path
 from linter.run.check import run_check
@@ -32,6 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "跨报告规则在集合内比较。名称无法自动匹配时，用 fiscal-lint-sets.toml 或 [tool.fiscal-lint.sets] 指定。 / "
         "Group files into reports (unit, year, kind, level) and reports into sets (unit); cross-document "
         "rules compare the reports of a set.",
+        epilog="退出码 / exit codes:\n"
+        "  0   每个文件都归入了报告 / every file is in a report\n"
+        "  1   有文件读出了但未归入任何报告（文档中读不出单位名称、年度或预算/决算，跨报告规则无法比较它；可在 "
+        "fiscal-lint-sets.toml 中指定） / a file is in no report (its unit, year or kind cannot be read)\n"
+        "  2   有文件无法读取；或配置、报告集合文件有误（如 [[reports]] 中的文件不存在） / a file could not be read, "
+        "or the configuration or a set file is wrong\n"
+        "  130 被中断（Ctrl-C） / interrupted",
+        formatter_class=LineHelpFormatter,
     )
     p.add_argument("files", nargs="+", type=Path, metavar="PATH", help="文件或目录 / files or folders")
     p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
@@ -51,7 +61,17 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    missing = [f for r in set_config.reports for f in r.files if not f.is_file()]
+    for f in missing:
+        print(f"配置错误 / configuration error: 报告集合配置的 [[reports]] 中的文件不存在：{f}（集合文件："
+              f"{'、'.join(str(p) for p in set_config.files) or '配置中的 sets'}） / a [[reports]] file does not exist",
+              file=sys.stderr)
+    if missing:
+        return EXIT_USAGE
     result = run_check(args.files, [], s.session, cache=s.cache)  # no rules: reading the documents is enough
+    if result.interrupted:
+        print(f"运行被中断：已读取 {len(result.files)} / {result.inputs} 个文件 / interrupted", file=sys.stderr)
+        return result.exit_code
     grouping = group(members_of(result.files), set_config)
     not_checked = [fr for fr in result.files if not fr.checked]
     if args.json:
@@ -61,7 +81,11 @@ def run(args: argparse.Namespace) -> int:
     for fr in not_checked:
         assert fr.error is not None
         print(f"{fr.path}: 未检查 / not checked: {fr.error.message}", file=sys.stderr)
-    return EXIT_NOT_CHECKED if not_checked else 0
+    for m, why in grouping.alone:
+        print(f"{display_path(m.path)}: 未归入任何报告 / in no report: {why}", file=sys.stderr)
+    if not_checked:
+        return EXIT_NOT_CHECKED
+    return EXIT_FINDINGS if grouping.alone else EXIT_OK
 
 
 def _printed_name(fr: FileResult | None) -> str:

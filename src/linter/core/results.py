@@ -22,6 +22,7 @@ from linter.core.model import Document
 from linter.core.sets import Grouping
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C: the reports finished before it are in the outputs, marked interrupted
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
 
@@ -106,6 +107,10 @@ class RunResult:
     rules: dict[str, RuleMeta] = field(default_factory=dict)  # every rule loaded, by id
     grouping: Grouping | None = None  # the report sets, when the run had cross-document rules
     set_rules: list[str] = field(default_factory=list)  # the ids of those rules
+    interrupted: bool = False  # stopped by Ctrl-C: ``files`` holds the reports finished before it
+    inputs: int = 0  # the files the run was given (folders expanded), finished or not
+    resumed: list[Path] = field(default_factory=list)  # complete in the log being resumed: not checked again
+    resumed_exit: int = EXIT_OK  # what the resumed reports' records say of the exit code (0, 1 or 2)
 
     def severity_counts(self) -> Counter[str]:
         return Counter(f.severity for fr in self.files for f in fr.result.findings)
@@ -127,9 +132,11 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        if any(not fr.checked or fr.result.errors for fr in self.files):
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        if self.resumed_exit == EXIT_NOT_CHECKED or any(not fr.checked or fr.result.errors for fr in self.files):
             return EXIT_NOT_CHECKED
-        if any(self.fails(f) for fr in self.files for f in fr.result.findings):
+        if self.resumed_exit == EXIT_FINDINGS or any(self.fails(f) for fr in self.files for f in fr.result.findings):
             return EXIT_FINDINGS
         return EXIT_OK
 

@@ -468,4 +468,7 @@ def summary_dict(run: RunResult) -> dict[str, Any]:
         "baselined": sum(fr.baselined for fr in run.files),
         "baseline_stale": run.baseline_stale,
         "exit_code": run.exit_code,
+        "interrupted": run.interrupted,  # Ctrl-C: only the reports finished before it are here
+        **({"inputs": run.inputs} if run.interrupted else {}),
+        **({"resumed": len(run.resumed)} if run.resumed else {}),  # complete in the resumed log, not checked again
     }

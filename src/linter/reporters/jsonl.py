@@ -78,8 +78,9 @@ def set_records(run: RunResult) -> Iterator[dict[str, Any]]:
         yield {"record": "set", "run": run.run_id, **d}
 
 
-def end_record(run: RunResult, interrupted: bool = False) -> dict[str, Any]:
+def end_record(run: RunResult, interrupted: bool | None = None) -> dict[str, Any]:
     summary = summary_dict(run)
+    interrupted = run.interrupted if interrupted is None else interrupted
     if interrupted:
         summary["exit_code"] = 130
     return {"record": "end", "run": run.run_id, **summary, "interrupted": interrupted, "ended": run.ended}
@@ -126,7 +127,7 @@ class ComplianceLog:
         for rec in file_records(run, fr):
             self.write(rec)
 
-    def finish(self, run: RunResult, interrupted: bool = False) -> None:
+    def finish(self, run: RunResult, interrupted: bool | None = None) -> None:
         for rec in set_records(run):
             self.write(rec)
         self.write(end_record(run, interrupted))

@@ -243,9 +243,16 @@ def sarif_log(run: RunResult, display: DisplayOptions | None = None) -> dict[str
     for r in results:
         r["ruleIndex"] = remap[r["ruleIndex"]]
     invocation: dict[str, Any] = {
-        "executionSuccessful": all(fr.checked and not fr.result.errors for fr in run.files),
+        "executionSuccessful": not run.interrupted and all(fr.checked and not fr.result.errors for fr in run.files),
         "exitCode": run.exit_code,
     }
+    if run.interrupted:
+        notifications.append({
+            "level": "error",
+            "message": {"text": f"运行被中断：已检查 {len(run.files)} / {run.inputs} 份报告 / interrupted: "
+                                f"{len(run.files)} of {run.inputs} reports checked"},
+            "descriptor": {"id": "interrupted"},
+        })
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     run_obj: dict[str, Any] = {

@@ -124,4 +124,8 @@ def summary_line(run: RunResult, display: DisplayOptions | None = None) -> str:
     if display is not None and display.filtered:
         hidden = sum(1 for fr in run.files for f in fr.result.findings if not display.shows(f))
         line += f"；按 --severity {display.severity} 未显示 {hidden} 条（退出码仍按全部结果）"
+    if run.resumed:
+        line += f"；另有 {len(run.resumed)} 份报告已在续查的日志中完成，未再检查"
+    if run.interrupted:
+        line += f"\n运行被中断：已检查 {len(run.files)} / {run.inputs} 份报告，其余未检查 / interrupted"
     return line

@@ -13,15 +13,22 @@ largest first (a big file started last would leave the other workers idle at the
 unchanged is answered from the result cache without a worker at all; one whose rules changed
 skips parsing (model cache). Results are always delivered in input order, whatever order the
 workers finish in, so every output is the same for the same input.
+
+Ctrl-C ends the run cleanly (:class:`_Interrupts`): the workers are stopped, the files finished before it are
+delivered whole and the run is returned marked ``interrupted`` (exit code 130). ``resume`` (``--resume``) skips
+the files a previous run's compliance log holds complete (:mod:`linter.run.resume`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -180,6 +187,8 @@ def _work(
     plan: _Plan, job: _Job, in_worker: bool
 ) -> tuple[DocInfo, EvaluationResult, str | None, Document | None]:
     """Parse (or take the cached model) and evaluate; in a worker, under the guard's limits."""
+    if in_worker and _RUNNING is not None and _RUNNING.pending and os.getpid() != _RUNNING.pid:
+        os._exit(0)  # forked after a Ctrl-C: the run is stopping, and waits for no one
     document = plan.cache.get_model(job.model_key) if plan.cache is not None and job.model_key else None
     cached = "model" if document is not None else None
     if document is None:
@@ -200,6 +209,108 @@ def utc_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+@dataclass
+class Progress:
+    """One input finished, in the order they finish (for a progress display)."""
+
+    done: int  # inputs finished so far, this one included
+    total: int
+    path: Path
+    result: FileResult | None  # None: complete in the log being resumed, not checked again
+    final: bool = True  # False: the cross-document rules are still to run (once every file is read)
+
+
+class ResumeError(ConfigError):
+    """``--resume`` asked of a run it cannot resume (exit 2)."""
+
+
+class _Interrupts:
+    """Ctrl-C (SIGINT) during a run, which ends it at a safe point: never half-way through recording a report
+    (its log lines go out whole), never inside the forking of a worker (an exception there is lost, printed as
+    a traceback), never in a worker (the workers inherit the handler and ignore it: the run stops them).
+
+    With forked workers (:meth:`workers`) the handler only notes the interrupt and kills the workers; the executor
+    then finds them gone and the run raises KeyboardInterrupt as it takes the next outcome (:meth:`check`), or as
+    a report's recording ends (:meth:`hold`); a worker forked after the interrupt leaves at once (:func:`_work`).
+    Otherwise (in this process, or another executor) the handler raises at once, unless a report is being
+    recorded. Installed only from the main thread, the only one Python delivers signals to."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.holding = 0
+        self.pending = False
+        self.forking = False  # the local executor is running: workers are forked and waited for
+        self.settled = False  # the run is wrapping up after an interrupt: a second Ctrl-C is noted, nothing more
+        self.previous: Any = None
+        self.installed = False
+
+    def __enter__(self) -> _Interrupts:
+        global _RUNNING
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+            self.installed = True
+            _RUNNING = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _RUNNING
+        if self.installed:
+            signal.signal(signal.SIGINT, self.previous if self.previous is not None else signal.SIG_DFL)
+            _RUNNING = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if os.getpid() != self.pid:  # a forked worker: the run stops it
+            return
+        self.pending = True
+        if self.settled:
+            return
+        if self.forking:
+            _stop_workers()
+        elif not self.holding:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def workers(self, local: bool) -> Iterator[None]:
+        """While an executor runs: with ``local`` (forked workers), the handler only notes and stops."""
+        self.forking = local
+        try:
+            yield
+        finally:
+            self.forking = False
+        self.check()
+
+    def check(self) -> None:
+        """At a safe point: raise the interrupt noted since."""
+        if self.pending and not self.holding and not self.settled:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        self.holding += 1
+        try:
+            yield
+        finally:
+            self.holding -= 1
+        self.check()
+
+
+_RUNNING: _Interrupts | None = None  # the run's interrupt handler (a forked worker sees what its parent had noted)
+
+
+def _stop_workers() -> None:
+    """Kill this process's worker processes (from the SIGINT handler: the executor sees them end)."""
+    import multiprocessing
+
+    try:
+        children = multiprocessing.active_children()
+    except Exception:  # noqa: BLE001 - in a signal handler: stopping the workers is best effort, the run stops anyway
+        return
+    for child in children:
+        if child.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(child.pid, signal.SIGKILL)
+
+
 def resolve_jobs(jobs: int, files: int) -> int:
     if jobs <= 0:
         jobs = os.cpu_count() or 1
@@ -215,12 +326,24 @@ def run_check(
     baseline: Baseline | None = None,
     on_start: Callable[[RunResult, int], None] | None = None,
     on_file: Callable[[FileResult], None] | None = None,
-    on_progress: Callable[[FileResult], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    resume: Callable[[Path, str | None], int | None] | None = None,
+    on_resumed: Callable[[Path], None] | None = None,
 ) -> RunResult:
     """Check every file with the session's plugins and configuration (limits, jobs, selection, profile).
 
     ``on_file`` receives each file's result in input order as soon as it and every file before it are
-    done (the compliance log streams through it); ``on_progress`` receives them in the order they finish."""
+    done (the compliance log streams through it); ``on_progress`` hears of each file in the order they finish.
+
+    ``resume(path, sha256)`` is None unless a file is complete in the log being resumed (sha256 None: the file
+    cannot be read), else the exit code its records give (0, 1, 2): such a file is not checked again (it is in
+    ``run.resumed``, its exit code in ``run.resumed_exit``, and ``on_resumed`` hears of it in its place in the
+    input order).
+    Cross-document rules on several files read every report in one run: they cannot be resumed (ResumeError).
+
+    Ctrl-C stops the run, not the caller: the workers are stopped, the files finished so far are finalised and
+    delivered to ``on_file`` (without the cross-document rules when those were still to run), and the run comes
+    back with ``interrupted`` set."""
     config = session.config
     limits = config.limits()
     plugins = session.plugin_versions()
@@ -231,8 +354,7 @@ def run_check(
     files = expand_inputs(paths_list, session.formats)
     replay.note_inputs(files, paths_list)  # what a replay of this run depends on (when one is being recorded)
     replay.note_run(config, [p.path for p in packs], [Path(f.path) for p in packs for f in p.files])
-    if on_start is not None:
-        on_start(run, len(files))
+    run.inputs = len(files)
     # with per-file overrides, the rules any file needs; each file keeps its own selection (_finalise)
     selected = [r for p in packs for r in p.rules if config.selects_anywhere(r.id)]
     # cross-document rules (they call report()) run once every file is checked, on the report sets
@@ -243,42 +365,135 @@ def run_check(
     # the report phase (sets, reports of several files) needs every file's result and model: with cross-document
     # rules and several files, results are final (and streamed) only once every file has been checked
     deferred = bool(set_rules) and len(files) > 1
+    if resume is not None and deferred:
+        raise ResumeError(
+            "--resume 不能用于同时检查多份报告的跨报告规则（FL.S）：它们要在同一次运行中读取全部报告。请加 --ignore FL.S，"
+            "或不用 --resume 重新运行（缓存会很快答出已检查过的报告）",
+            "--resume cannot be used when cross-document rules (FL.S) run on several reports: they read every "
+            "report in one run. Add --ignore FL.S, or run again without --resume (the cache answers the reports "
+            "already checked)")
+    if on_start is not None:
+        on_start(run, len(files))
     plan = _Plan(session, rules, limits, profile, cache, keep_models=deferred and len(files) <= KEEP_MODELS)
     code = code_version(plugins) if cache is not None else ""
     rules_key = digest(*(pack_digest(p) for p in packs), ",".join(r.id for r in rules), profile or "auto")
 
-    results: list[FileResult | None] = [None] * len(files)
+    # per input: its result, its path when it is resumed (complete in the log), None while it is being checked
+    results: list[FileResult | Path | None] = [None] * len(files)
     remaining = baseline.counter() if baseline is not None else Counter()
     emitted = 0
+    delivered: set[int] = set()
+    finished = 0
     models: dict[Path, Document] = {}
     model_keys: dict[Path, str] = {}
+    interrupts = _Interrupts()
+
+    def deliver(index: int) -> None:
+        item = results[index]
+        delivered.add(index)
+        if isinstance(item, FileResult):
+            if on_file is not None:
+                on_file(item)
+        elif item is not None and on_resumed is not None:
+            on_resumed(item)
 
     def emit_ready() -> None:
         nonlocal emitted
         while emitted < len(results) and results[emitted] is not None:
-            if on_file is not None:
-                on_file(results[emitted])  # type: ignore[arg-type]
+            if emitted not in delivered:
+                deliver(emitted)
             emitted += 1
 
-    def finish(index: int, fr: FileResult) -> None:
-        results[index] = fr
-        if set_rules and not deferred and fr.checked:  # one file: a report alone, its set rules not applicable
-            alone(fr, [r.id for r in set_rules])
-        if deferred:
-            if on_progress is not None:
-                on_progress(fr)
-            return
-        _finalise(fr, config, baseline, remaining, set_ids)
+    def progress(path: Path, fr: FileResult | None, final: bool = True) -> None:
+        nonlocal finished
+        finished += 1
         if on_progress is not None:
-            on_progress(fr)
-        emit_ready()
+            on_progress(Progress(finished, len(files), path, fr, final))
+
+    def finish(index: int, fr: FileResult) -> None:
+        with interrupts.hold():  # a Ctrl-C now waits until the file's records are written whole
+            results[index] = fr
+            if set_rules and not deferred and fr.checked:  # one file: a report alone, its set rules not applicable
+                alone(fr, [r.id for r in set_rules])
+            if deferred:
+                progress(fr.path, fr, final=False)
+                return
+            _finalise(fr, config, baseline, remaining, set_ids)
+            progress(fr.path, fr)
+            emit_ready()
+
+    def skip(index: int, path: Path, code: int) -> None:
+        with interrupts.hold():
+            results[index] = path
+            run.resumed.append(path)
+            run.resumed_exit = max(run.resumed_exit, code)  # 2 not checked > 1 findings > 0
+            progress(path, None)
+            emit_ready()
 
     todo: list[_Job] = []
+    phase = "files"
+    with interrupts:
+        try:
+            _check_files(files, todo, finish, skip, resume, cache, code, rules_key, config, plan, session, limits,
+                         models, model_keys, interrupts)
+            if deferred:
+                phase = "sets"
+                set_keys = _SetKeys(cache, digest("set", rules_key, ",".join(r.id for r in set_rules)))
+                run.grouping = run_set_phase(
+                    [fr for fr in results if isinstance(fr, FileResult)], rules, set_rules,
+                    discover_set_config(paths_list, config.sets),
+                    load=lambda fr: _load(fr, models, model_keys, cache, session),
+                    evaluate=lambda doc, rs: session.evaluate(_profiled(doc, profile), rs),
+                    evaluate_set=lambda doc, rs, partners: session.evaluate_set(doc, rs, partners),
+                    cached=set_keys.get, store=set_keys.put,
+                )
+                run.set_rules = [r.id for r in set_rules]
+                with interrupts.hold():
+                    for fr in results:
+                        assert isinstance(fr, FileResult)
+                        _finalise(fr, config, baseline, remaining, set_ids)
+                    phase = "done"
+                    emit_ready()
+            phase = "done"
+        except KeyboardInterrupt:
+            interrupts.settled = True  # wrapping up: a second Ctrl-C is held until the run is returned
+            if phase != "done":
+                run.interrupted = True
+                if deferred:  # without the cross-document rules, which need every report (run.set_rules stays empty)
+                    for fr in results:
+                        if isinstance(fr, FileResult):
+                            _finalise(fr, config, baseline, remaining, set_ids)
+                # every report finished so far, also those after one that was still being checked
+                for index in range(len(results)):
+                    if results[index] is not None and index not in delivered:
+                        deliver(index)
+    run.files = [fr for fr in results if isinstance(fr, FileResult)]
+    run.baseline_stale = _stale(baseline, remaining, run.files)
+    run.ended = utc_now()
+    if cache is not None and not run.interrupted:
+        cache.trim()  # the size cap, least recently used first
+    return run
+
+
+def _check_files(files: list[Path], todo: list[_Job], finish: Callable[[int, FileResult], None],
+                 skip: Callable[[int, Path, int], None], resume: Callable[[Path, str | None], int | None] | None,
+                 cache: Cache | None, code: str, rules_key: str, config: Config, plan: _Plan, session: Session,
+                 limits: Limits, models: dict[Path, Document], model_keys: dict[Path, str],
+                 interrupts: _Interrupts) -> None:
+    """Each file: resumed, answered by the result cache, or checked by the executor (or in this process)."""
     for i, path in enumerate(files):
         try:
             sha = hashlib.sha256(read_input(path)).hexdigest()
         except InputError as exc:
-            finish(i, FileResult(path, error=exc))
+            logged = resume(path, None) if resume is not None else None  # logged as unreadable already
+            if logged is not None:
+                skip(i, path, logged)
+            else:
+                finish(i, FileResult(path, error=exc))
+            continue
+        logged = resume(path, sha) if resume is not None else None
+        if logged is not None:
+            skip(i, path, logged)
             continue
         model_key = result_key = None
         own_profile = config.for_file(path).profile if config.overrides else None
@@ -294,6 +509,8 @@ def run_check(
         todo.append(_Job(i, path, sha, model_key, result_key, own_profile))
 
     def done(job: _Job, outcome: Any) -> None:
+        if interrupts.pending and isinstance(outcome, InputError):
+            raise KeyboardInterrupt  # a worker the interrupt stopped (a report finished before it is still kept)
         if isinstance(outcome, InputError):
             finish(job.index, FileResult(job.path, error=outcome, sha256=job.sha256))
         else:
@@ -309,34 +526,23 @@ def run_check(
         options = {"jobs": resolve_jobs(config.jobs, len(todo)), "scheduler": config.scheduler}
         executor = open_executor(session, config.executor, options)
         try:
-            executor.run(todo, _Work(plan), limits, done)
+            with interrupts.workers(local=config.executor == "local"):
+                try:
+                    executor.run(todo, _Work(plan), limits, done)
+                except (OSError, EOFError):
+                    if not interrupts.pending:
+                        raise
+                    # a worker stopped by the interrupt in the middle of sending its result
+                    raise KeyboardInterrupt from None
         finally:
             executor.close()
     else:  # no guard: in this process, one after the other
         for job in todo:
             try:
-                done(job, _work(plan, job, False))
+                outcome: Any = _work(plan, job, False)
             except InputError as exc:
-                done(job, exc)
-    run.files = [fr for fr in results if fr is not None]
-    if deferred:
-        set_keys = _SetKeys(cache, digest("set", rules_key, ",".join(r.id for r in set_rules)))
-        run.grouping = run_set_phase(
-            run.files, rules, set_rules, discover_set_config(paths_list, config.sets),
-            load=lambda fr: _load(fr, models, model_keys, cache, session),
-            evaluate=lambda doc, rs: session.evaluate(_profiled(doc, profile), rs),
-            evaluate_set=lambda doc, rs, partners: session.evaluate_set(doc, rs, partners),
-            cached=set_keys.get, store=set_keys.put,
-        )
-        run.set_rules = [r.id for r in set_rules]
-        for fr in run.files:
-            _finalise(fr, config, baseline, remaining, set_ids)
-        emit_ready()
-    run.baseline_stale = _stale(baseline, remaining, run.files)
-    run.ended = utc_now()
-    if cache is not None:
-        cache.trim()  # the size cap, least recently used first
-    return run
+                outcome = exc
+            done(job, outcome)
 
 
 def _size(path: Path) -> int:

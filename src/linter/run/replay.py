@@ -32,7 +32,7 @@ from typing import Any, TextIO
 LAYOUT = "v1"  # the cache layout (linter.run.cache.CACHE_LAYOUT)
 FORMATS = ("text", "json", "sarif", "junit", "github")  # built-in formats that print the same bytes for the same run
 # options a replayable check may carry (exactly these spellings: argparse also takes abbreviations)
-_FLAGS = {"--no-progress", "--isolated", "--no-default-rules"}
+_FLAGS = {"--no-progress", "-q", "--quiet", "--isolated", "--no-default-rules"}
 _VALUED = {"--format", "--config", "--rules", "--select", "--ignore", "--profile", "--disable-plugin", "--fail-on",
            "-j", "--jobs", "--cache-dir", "--timeout", "--max-memory", "--max-stream", "--max-pages",
            "--max-page-objects", "--max-depth", "--baseline", "--executor", "--scheduler"}
@@ -76,7 +76,8 @@ def replayable(argv: Sequence[str]) -> bool:
 
 def _progress_shown(argv: Sequence[str]) -> bool:
     # the progress bar writes to a terminal's stderr: such a run is not replayed (nor recorded)
-    return "--no-progress" not in argv and not os.environ.get("CI") and _isatty(sys.stderr)
+    quiet = any(flag in argv for flag in ("--no-progress", "-q", "--quiet"))
+    return not quiet and not os.environ.get("CI") and _isatty(sys.stderr)
 
 
 def _isatty(stream: Any) -> bool:
