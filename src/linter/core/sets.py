@@ -229,9 +229,11 @@ def group(members: Iterable[Member], config: SetConfig | None = None) -> Groupin
         year = (explicit.year if explicit and explicit.year else None) or md.get("fiscal_year")
         kind = (explicit.kind if explicit and explicit.kind else None) or md.get("kind")
         level = (explicit.level if explicit and explicit.level else None) or md.get("level") or "部门"
-        missing = [zh for zh, v in (("单位名称", name), ("年度", year), ("预算/决算", kind)) if not v]
+        missing = [(zh, en) for zh, en, v in (("单位名称", "unit", name), ("年度", "year", year),
+                                               ("预算/决算", "kind (budget or final accounts)", kind)) if not v]
         if missing:
-            alone.append((m, f"文档中读不出{'、'.join(missing)} / the document does not say its {', '.join(missing)}"))
+            alone.append((m, f"文档中读不出{'、'.join(zh for zh, _ in missing)} / "
+                             f"the document does not say its {', '.join(en for _, en in missing)}"))
             continue
         key = ReportKey(config.unit_key(str(name)), int(year), str(kind), str(level))  # type: ignore[arg-type]
         if key in reports:
