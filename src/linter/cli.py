@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue  # a command still being built is simply absent
         module.register(sub)
+    from linter.commands.help_format import use_width_formatter
+
+    use_width_formatter(parser)
     return parser
 
 

@@ -25,7 +25,6 @@ from typing import Any
 
 from linter.commands.common import (
     EXIT_USAGE,
-    LineHelpFormatter,
     add_output_options,
     add_run_options,
     execute,
@@ -34,6 +33,7 @@ from linter.commands.common import (
     setup,
     warn_unused,
 )
+from linter.commands.help_format import LineHelpFormatter
 from linter.core.baseline import BaselineError, load_baseline
 from linter.core.config import ConfigError
 from linter.core.results import EXIT_INTERRUPTED, FileResult, RunResult

@@ -50,22 +50,6 @@ def exit_codes_help() -> str:
     return "退出码 / exit codes:\n" + "\n".join(f"  {code:<3} {zh} / {en}" for code, zh, en in EXIT_CODES)
 
 
-class LineHelpFormatter(argparse.HelpFormatter):
-    """Keeps the line breaks of a description or epilog (each line wrapped on its own, continuation lines
-    indented), so that a table stays one row per line."""
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        import textwrap
-
-        lines = []
-        for line in text.splitlines():
-            lead = " " * (len(line) - len(line.lstrip()))
-            hang = lead + "    " if lead else ""
-            lines.append(textwrap.fill(line.strip(), width, initial_indent=indent + lead,
-                                       subsequent_indent=indent + hang) if line.strip() else "")
-        return "\n".join(lines)
-
-
 def add_config_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("配置 / configuration")
     g.add_argument("--config", type=Path, metavar="FILE",

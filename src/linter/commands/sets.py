@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linter.commands.common import EXIT_USAGE, LineHelpFormatter, add_config_options, add_limit_options, setup
+from linter.commands.common import EXIT_USAGE, add_config_options, add_limit_options, setup
+from linter.commands.help_format import LineHelpFormatter
 from linter.core.config import ConfigError
 from linter.core.results import EXIT_FINDINGS, EXIT_NOT_CHECKED, EXIT_OK, FileResult
 from linter.core.sets import Grouping, discover_set_config, group
