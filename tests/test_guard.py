@@ -68,3 +68,28 @@ def test_cli_reports_a_limit_and_goes_on(tmp_path: Path, fixture_pdf: Path) -> N
     result = run_cli("parse", "--timeout", "0.001", fixture_pdf)
     assert result.returncode == 2
     assert "超时" in result.stderr and "Traceback" not in result.stderr
+
+
+def _killed_while_sending(job: int) -> int:
+    """In the worker: start sending a result, then die as the kernel's OOM killer would make it (SIGKILL)."""
+    import os
+    import signal
+    import struct
+    import sys
+
+    if job != 1:
+        return job
+    conn = sys._getframe(1).f_locals["conn"]  # the worker's end of the pipe (linter.parse.guard._worker_main)
+    os.write(conn.fileno(), struct.pack("!i", 1_000_000) + b"\x80\x04partial")  # a header and a few bytes
+    os.kill(os.getpid(), signal.SIGKILL)
+    return job
+
+
+def test_a_worker_killed_while_sending_its_result_costs_that_file_only() -> None:
+    from linter.parse.guard import run_guarded
+
+    outcomes: dict[int, object] = {}
+    run_guarded([0, 1, 2], _killed_while_sending, Limits(timeout=60), 2, outcomes.__setitem__)
+    assert outcomes[0] == 0 and outcomes[2] == 2
+    failed = outcomes[1]
+    assert isinstance(failed, InputError) and failed.reason == "memory_limit"

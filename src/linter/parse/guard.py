@@ -14,6 +14,7 @@ worker): the decompressed size of one stream, the number of pages, and the objec
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import signal
 import sys
 import time
@@ -128,7 +129,9 @@ def run_guarded(jobs: Sequence[J], work: Callable[[J], Any], limits: Limits, wor
                 try:
                     status, payload = conn.recv()
                     outcome: Any = payload if status == "ok" else InputError(*payload)
-                except EOFError:  # died without a word: name the cause from the exit status
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    # died without a word, or in the middle of one (the kernel's OOM killer while the result was
+                    # being sent): name the cause from the exit status; it costs this file, not the batch
                     proc = running[conn][1]
                     proc.join(5)
                     outcome = worker_died(proc.exitcode, limits)
