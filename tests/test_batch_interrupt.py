@@ -326,3 +326,27 @@ def test_help_says_what_resume_and_130_do() -> None:
     assert r.returncode == 0
     flat = " ".join(r.stdout.split())
     assert "--resume LOG" in flat and "sha256" in flat and "130" in flat
+
+
+def test_ctrl_c_during_parse_stops_without_a_worker_stack(seeds: Path, tmp_path: Path) -> None:
+    """``fiscal-lint parse`` runs its files in guarded workers too: Ctrl-C ends it with 130 and one line, no
+    worker's "Process ForkProcess-N:" stack, and the models written before it are whole."""
+    out = tmp_path / "models"
+    out.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "linter", "parse", *sorted((seeds / "r").glob("*.pdf")), "-o", f"{out}/"],
+        env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not any(out.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)  # the next report's worker is parsing now
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "ForkProcess" not in err and "KeyboardInterrupt" not in err, err
+    written = list(out.iterdir())
+    assert 1 <= len(written) < COPIES
+    for model in written:
+        json.loads(model.read_text(encoding="utf-8"))

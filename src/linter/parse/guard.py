@@ -84,6 +84,9 @@ def worker_died(exitcode: int | None, limits: Limits) -> InputError:
 
 
 def _worker_main(conn: Connection, work: Callable[[Any], Any], job: Any, limits: Limits) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides (it stops the workers); a worker that took
+    # the KeyboardInterrupt itself would print its stack
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         apply_limits(limits)
         conn.send(("ok", work(job)))
