@@ -14,21 +14,18 @@ unchanged is answered from the result cache without a worker at all; one whose r
 skips parsing (model cache). Results are always delivered in input order, whatever order the
 workers finish in, so every output is the same for the same input.
 
-Ctrl-C ends the run cleanly (:class:`_Interrupts`): the workers are stopped, the files finished before it are
+Ctrl-C ends the run cleanly (:mod:`linter.run.interrupts`): the workers are stopped, the files finished before it are
 delivered whole and the run is returned marked ``interrupted`` (exit code 130). ``resume`` (``--resume``) skips
 the files a previous run's compliance log holds complete (:mod:`linter.run.resume`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import signal
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -55,6 +52,7 @@ from linter.parse.documents import read_input
 from linter.parse.guard import parse_limited
 from linter.run import replay
 from linter.run.cache import Cache, code_version, digest
+from linter.run.interrupts import Interrupts, stopped_in_worker
 from linter.run.sets import alone, run_set_phase
 from linter.session import Session
 
@@ -187,7 +185,7 @@ def _work(
     plan: _Plan, job: _Job, in_worker: bool
 ) -> tuple[DocInfo, EvaluationResult, str | None, Document | None]:
     """Parse (or take the cached model) and evaluate; in a worker, under the guard's limits."""
-    if in_worker and _RUNNING is not None and _RUNNING.pending and os.getpid() != _RUNNING.pid:
+    if in_worker and stopped_in_worker():
         os._exit(0)  # forked after a Ctrl-C: the run is stopping, and waits for no one
     document = plan.cache.get_model(job.model_key) if plan.cache is not None and job.model_key else None
     cached = "model" if document is not None else None
@@ -222,93 +220,6 @@ class Progress:
 
 class ResumeError(ConfigError):
     """``--resume`` asked of a run it cannot resume (exit 2)."""
-
-
-class _Interrupts:
-    """Ctrl-C (SIGINT) during a run, which ends it at a safe point: never half-way through recording a report
-    (its log lines go out whole), never inside the forking of a worker (an exception there is lost, printed as
-    a traceback), never in a worker (the workers inherit the handler and ignore it: the run stops them).
-
-    With forked workers (:meth:`workers`) the handler only notes the interrupt and kills the workers; the executor
-    then finds them gone and the run raises KeyboardInterrupt as it takes the next outcome (:meth:`check`), or as
-    a report's recording ends (:meth:`hold`); a worker forked after the interrupt leaves at once (:func:`_work`).
-    Otherwise (in this process, or another executor) the handler raises at once, unless a report is being
-    recorded. Installed only from the main thread, the only one Python delivers signals to."""
-
-    def __init__(self) -> None:
-        self.pid = os.getpid()
-        self.holding = 0
-        self.pending = False
-        self.forking = False  # the local executor is running: workers are forked and waited for
-        self.settled = False  # the run is wrapping up after an interrupt: a second Ctrl-C is noted, nothing more
-        self.previous: Any = None
-        self.installed = False
-
-    def __enter__(self) -> _Interrupts:
-        global _RUNNING
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-            self.installed = True
-            _RUNNING = self
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        global _RUNNING
-        if self.installed:
-            signal.signal(signal.SIGINT, self.previous if self.previous is not None else signal.SIG_DFL)
-            _RUNNING = None
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if os.getpid() != self.pid:  # a forked worker: the run stops it
-            return
-        self.pending = True
-        if self.settled:
-            return
-        if self.forking:
-            _stop_workers()
-        elif not self.holding:
-            raise KeyboardInterrupt
-
-    @contextlib.contextmanager
-    def workers(self, local: bool) -> Iterator[None]:
-        """While an executor runs: with ``local`` (forked workers), the handler only notes and stops."""
-        self.forking = local
-        try:
-            yield
-        finally:
-            self.forking = False
-        self.check()
-
-    def check(self) -> None:
-        """At a safe point: raise the interrupt noted since."""
-        if self.pending and not self.holding and not self.settled:
-            raise KeyboardInterrupt
-
-    @contextlib.contextmanager
-    def hold(self) -> Iterator[None]:
-        self.holding += 1
-        try:
-            yield
-        finally:
-            self.holding -= 1
-        self.check()
-
-
-_RUNNING: _Interrupts | None = None  # the run's interrupt handler (a forked worker sees what its parent had noted)
-
-
-def _stop_workers() -> None:
-    """Kill this process's worker processes (from the SIGINT handler: the executor sees them end)."""
-    import multiprocessing
-
-    try:
-        children = multiprocessing.active_children()
-    except Exception:  # noqa: BLE001 - in a signal handler: stopping the workers is best effort, the run stops anyway
-        return
-    for child in children:
-        if child.pid is not None:
-            with contextlib.suppress(OSError):
-                os.kill(child.pid, signal.SIGKILL)
 
 
 def resolve_jobs(jobs: int, files: int) -> int:
@@ -386,7 +297,7 @@ def run_check(
     finished = 0
     models: dict[Path, Document] = {}
     model_keys: dict[Path, str] = {}
-    interrupts = _Interrupts()
+    interrupts = Interrupts()
 
     def deliver(index: int) -> None:
         item = results[index]
@@ -479,7 +390,7 @@ def _check_files(files: list[Path], todo: list[_Job], finish: Callable[[int, Fil
                  skip: Callable[[int, Path, int], None], resume: Callable[[Path, str | None], int | None] | None,
                  cache: Cache | None, code: str, rules_key: str, config: Config, plan: _Plan, session: Session,
                  limits: Limits, models: dict[Path, Document], model_keys: dict[Path, str],
-                 interrupts: _Interrupts) -> None:
+                 interrupts: Interrupts) -> None:
     """Each file: resumed, answered by the result cache, or checked by the executor (or in this process)."""
     for i, path in enumerate(files):
         try:
