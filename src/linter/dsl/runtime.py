@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
@@ -56,8 +57,10 @@ class Context:
     steps: int = 0
     step_limit: int = STEP_LIMIT
     partners: Partners | None = None  # None: the document is checked alone
-    _scopes: dict[int, Scope] = field(default_factory=dict)
+    # what is worked out once per document and shared by every rule of one evaluation (see :class:`Memo`)
+    memo: Memo = field(default_factory=lambda: Memo())
     _others: dict[int, Context] = field(default_factory=dict)
+    _charged: set[str] = field(default_factory=set)  # what :meth:`once` has charged this context for
 
     def on(self, report: ReportV) -> Context:
         """The context in which a function called on another report of the set reads that report. It shares
@@ -65,7 +68,7 @@ class Context:
         key = id(report.document)
         other = self._others.get(key)
         if other is None:
-            other = Context(report.document, self.default_blank, partners=self.partners)
+            other = Context(report.document, self.default_blank, partners=self.partners, memo=self.memo)
             self._others[key] = other
         other.tolerance, other.steps, other.step_limit = self.tolerance, self.steps, self.step_limit
         return other
@@ -75,24 +78,73 @@ class Context:
         if self.steps > self.step_limit:
             raise BudgetExceeded(f"超出计算步数上限 {self.step_limit} / evaluation step limit exceeded")
 
-    # -- prose scopes, built once per section
+    # -- prose scopes, built once per section of each document per evaluation (shared by every rule)
     def section_scope(self, section: Section) -> Scope:
-        key = id(section)
-        if key not in self._scopes:
+        scopes = self.memo.of(self.document).scopes
+        scope = scopes.get(id(section))
+        if scope is None:
             sentences: list[Sentence] = []
+            origin = origin_of(self.document)
             for s in iter_sections([section]):
                 for p in s.paragraphs:
                     for text, start, end in sentence_spans(p.text):
-                        loc = _sentence_location(p, start, end, s.heading, text, origin_of(self.document))
+                        loc = _sentence_location(p, start, end, s.heading, text, origin)
                         sentences.append(Sentence(text, s, p, loc.page or p.page, loc))
-            self._scopes[key] = Scope(section.heading, tuple(sentences), section)
-        return self._scopes[key]
+            scope = scopes[id(section)] = Scope(section.heading, tuple(sentences), section)
+        return scope
+
+    def once(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` (a pure function of the document) once per document and evaluation. Each rule that asks
+        is charged, on its first asking, the steps computing it cost, as if it had computed it itself: budgets do
+        not depend on which rule ran first."""
+        derived = self.memo.of(self.document).derived
+        hit = derived.get(name)
+        if hit is not None:
+            if name not in self._charged:
+                self._charged.add(name)
+                self.tick(hit[0])
+            return hit[1]
+        before = self.steps
+        value = compute()
+        derived[name] = (self.steps - before, value)
+        self._charged.add(name)
+        return value
 
     def document_scope(self) -> Scope:
-        sentences: list[Sentence] = []
-        for s in self.document.sections:
-            sentences.extend(self.section_scope(s).sentences)
-        return Scope("全文", tuple(sentences))
+        memo = self.memo.of(self.document)
+        if memo.whole is None:
+            sentences: list[Sentence] = []
+            for s in self.document.sections:
+                sentences.extend(self.section_scope(s).sentences)
+            memo.whole = Scope("全文", tuple(sentences))
+        return memo.whole
+
+
+@dataclass
+class DocumentMemo:
+    """One document's prose as rules read it: its sections' sentence scopes (``id(section)`` → scope) and the
+    whole document's. Built on first use, then shared: the values are frozen and never changed by a rule."""
+
+    document: Document
+    scopes: dict[int, Scope] = field(default_factory=dict)
+    whole: Scope | None = None
+    # what rule functions work out once per document (name → (steps it cost, value)); see :meth:`Context.once`
+    derived: dict[str, tuple[int, Any]] = field(default_factory=dict)
+
+
+class Memo:
+    """Per-document work shared by the rules of one evaluation (:func:`linter.dsl.evaluator.evaluate_rules` makes
+    one per run): the documents cannot change while their rules run, so splitting prose into sentences and
+    placing them on the page is done once per document, not once per rule."""
+
+    def __init__(self) -> None:
+        self._docs: dict[int, DocumentMemo] = {}
+
+    def of(self, document: Document) -> DocumentMemo:
+        memo = self._docs.get(id(document))
+        if memo is None or memo.document is not document:  # the document is held: its id cannot be reused
+            memo = self._docs[id(document)] = DocumentMemo(document)
+        return memo
 
 
 def _sentence_location(

@@ -75,10 +75,11 @@ def _toc_targets(ctx: Context) -> list[Section | Table | None]:
     knows by that title (the 第二部分 lines name the 公开表); else any section with the same title.
     TOC lines themselves are never body headings (docs/domain-rules.md §2.6).
     """
-    key = id(ctx.document)
-    cache = ctx.__dict__.setdefault("_toc_cache", {})
-    if key in cache:
-        return cache[key]
+    targets: list[Section | Table | None] = ctx.once("toc_targets", lambda: _find_toc_targets(ctx))
+    return targets
+
+
+def _find_toc_targets(ctx: Context) -> list[Section | Table | None]:
     doc = ctx.document
     cat = Catalogue()
     everything = list(iter_sections(doc.sections))
@@ -110,7 +111,6 @@ def _toc_targets(ctx: Context) -> list[Section | Table | None]:
             if hit is None:
                 hit = next((s for s in everything if _comparable_title(s.heading) == wanted), None)
         out.append(hit)
-    cache[key] = out
     return out
 
 

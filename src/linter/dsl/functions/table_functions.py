@@ -7,7 +7,9 @@ found ends the instance as insufficient_data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from linter.core.findings import Location
@@ -204,10 +206,12 @@ def unmapped_columns(t: Table) -> str | None:
 
 def _suspect_tables(ctx: Context) -> dict[int, str]:
     """The keyed tables that lost a class of rows or whose amount columns cannot be mapped, with the reason
-    (``id(table)`` → text), computed once per evaluation context."""
-    cache = ctx.__dict__.get("_suspect_cache")
-    if cache is not None and cache[0] is ctx.document:
-        return cache[1]
+    (``id(table)`` → text), computed once per document and evaluation."""
+    suspects: dict[int, str] = ctx.once("suspect_tables", lambda: _find_suspect_tables(ctx))
+    return suspects
+
+
+def _find_suspect_tables(ctx: Context) -> dict[int, str]:
     tables = ctx.document.tables
     ctx.tick(len(tables))
     out: dict[int, str] = {}
@@ -217,7 +221,6 @@ def _suspect_tables(ctx: Context) -> dict[int, str]:
         why = unmapped_columns(t) or lost_class(tables, t)
         if why is not None:
             out[id(t)] = why
-    ctx.__dict__["_suspect_cache"] = (ctx.document, out)
     return out
 
 
@@ -566,9 +569,25 @@ def col_having(ctx: Context, target: Any, *parts: Any) -> Any:
 def _form_hit(part: Any, text: str) -> bool:
     norm = normalise_label(text)
     if isinstance(part, RegexV):
-        return compile_regex(part.pattern).search(norm) is not None
+        return _label_search(part.pattern, norm)
     want = normalise_label(as_text(part))
     return bool(want) and norm.startswith(want)
+
+
+@lru_cache(maxsize=65536)  # pure, and asked again for the same headers and cells by rule after rule
+def _label_search(pattern: str, label: str) -> bool:
+    return compile_regex(pattern).search(label) is not None
+
+
+def _form_matcher(part: Any) -> Callable[[str], bool]:
+    """:func:`_form_hit` for one ``part`` against many texts: the label or pattern is prepared once (on the first
+    text, as ``_form_hit`` does, so an invalid pattern fails only where it would have)."""
+    if isinstance(part, RegexV):
+        return lambda text: _form_hit(part, text)
+    want = normalise_label(as_text(part))
+    if not want:
+        return lambda text: False
+    return lambda text: normalise_label(text).startswith(want)
 
 
 @rule_function()
@@ -585,7 +604,8 @@ def form_value(ctx: Context, target: Any, label: Any, header: Any = None) -> Qua
         return [form_value(ctx, x, label, header) for x in target]
     t = _table_of(target)
     ctx.tick(len(t.rows))
-    found = [(r, c) for r in t.rows for c in sorted(r.cells, key=lambda x: x.column) if _form_hit(label, c.text)]
+    label_hit = _form_matcher(label)
+    found = [(r, c) for r in t.rows for c in sorted(r.cells, key=lambda x: x.column) if label_hit(c.text)]
     what = label.pattern if isinstance(label, RegexV) else as_text(label)
     if not found:
         raise Missing(f"{describe(TableV(t))} 中没有“{what}” / no cell reads {what!r}")
@@ -699,13 +719,12 @@ def cell(ctx: Context, target: Any, which: Any) -> Sentence:
         pos = i - 1 if i > 0 else len(cells) + i
         hit = cells[pos] if i != 0 and 0 <= pos < len(cells) else None
     else:
-        col_ix = next(
-            (c.index for c in t.columns if c.lane == r.lane and any(_form_hit(which, h) for h in column_path(c))), None
-        )
+        hit_of = _form_matcher(which)
+        col_ix = next((c.index for c in t.columns if c.lane == r.lane and any(hit_of(h) for h in column_path(c))), None)
         if col_ix is None:
             ctx.tick(len(t.rows))
             for hr in sorted((x for x in t.rows if x.index < r.index), key=lambda x: -x.index):
-                hc = next((c for c in hr.cells if _form_hit(which, c.text)), None)
+                hc = next((c for c in hr.cells if hit_of(c.text)), None)
                 if hc is not None:
                     col_ix = hc.column
                     break

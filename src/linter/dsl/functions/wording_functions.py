@@ -41,17 +41,23 @@ def repeats(ctx: Context, scope: Any, min: Any = None) -> list[Match]:  # noqa: 
     return out
 
 
+_REPEAT_GAPS = frozenset({"，", "、", "；", ",", ";"})
+
+
 def _repeat_at(t: str, i: int, shortest: int) -> str | None:
+    first = t[i]
     for length in range(min(40, (len(t) - i) // 2), shortest - 1, -1):
-        a = t[i : i + length]
         j = i + length
-        # the same phrase again, directly or after one punctuation mark (startswith at an offset: no slicing)
-        if t.startswith(a, j):
+        # the same phrase again, directly or after one punctuation mark; the phrase is sliced only when the next
+        # character could begin it again
+        after = t[j]
+        if after == first and t.startswith(t[i:j], j):
             gap = 0
-        elif t[j : j + 1] in {"，", "、", "；", ",", ";"} and t.startswith(a, j + 1):
+        elif after in _REPEAT_GAPS and t[j + 1 : j + 2] == first and t.startswith(t[i:j], j + 1):
             gap = 1
         else:
             continue
+        a = t[i:j]
         if normalise_label(a):  # a run of punctuation or spaces is not a phrase
             return t[i : j + gap + length]
     return None

@@ -29,6 +29,7 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
@@ -317,8 +318,13 @@ def _shown(box: Rect, x0: float, y0: float, x1: float, y1: float) -> bool:
 
 
 class _Aggregator(PDFPageAggregator):
-    """Keeps the text render mode on each LTChar (ONLYOFFICE draws bold headings as "2 Tr"), marks the glyphs
-    the clipping path hides, and counts the objects of the page, refusing a page with more than ``max_objects``."""
+    """pdfminer's page aggregator without layout analysis, reading the glyphs itself.
+
+    Each glyph becomes a :class:`Char` of the page as it is drawn (the box computed exactly as pdfminer's
+    ``LTChar`` computes it, without building one): the text render mode is kept (ONLYOFFICE draws bold headings
+    as "2 Tr"), and a glyph the clipping path or the page box hides is counted, not kept. Paths and images are
+    left to pdfminer's layout objects (:func:`_collect`). The objects of the page are counted, and a page with
+    more than ``max_objects`` is refused."""
 
     render_mode = 0
     clip: Rect | None = None  # set by :class:`_Interpreter`: the clipping path's bounding box, None = no clip
@@ -328,6 +334,10 @@ class _Aggregator(PDFPageAggregator):
         super().__init__(rsrcmgr, laparams=None)
         self.max_objects = max_objects
         self.objects = 0
+        self.page = Page(number=0, width=0, height=0)
+        self.ytop = 0.0  # the page's top in device space: y grows downwards from it in our coordinates
+        self.box: Rect = (0, 0, 0, 0)  # what a reader sees of the page (:func:`_page_box`)
+        self._bold: dict[object, bool] = {}  # font name → a bold face?
 
     def _count(self, n: int) -> None:
         self.objects += n
@@ -342,18 +352,56 @@ class _Aggregator(PDFPageAggregator):
         self.objects = 0
         self.page_ctm = ctm
         super().begin_page(page, ctm)
+        x0, y0, x1, y1 = self.cur_item.bbox
+        self.page = Page(number=self.pageno, width=x1 - x0, height=y1 - y0)
+        self.ytop = y1
+        self.box = _page_box(self.cur_item.bbox, page, ctm)
 
     def render_string(self, textstate, seq, ncs, graphicstate):
         self.render_mode = textstate.render
         super().render_string(textstate, seq, ncs, graphicstate)
 
-    def render_char(self, *args, **kwargs):
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+        """What ``PDFLayoutAnalyzer.render_char`` and ``LTChar`` compute (the same arithmetic, so the same boxes),
+        straight into a :class:`Char`; returns the advance."""
         self._count(1)
-        adv = super().render_char(*args, **kwargs)
-        obj = self.cur_item._objs[-1]
-        obj.render_mode = self.render_mode
+        try:
+            text = font.to_unichr(cid)
+            assert isinstance(text, str), str(type(text))
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        adv = font.char_width(cid) * fontsize * scaling
+        vertical = font.is_vertical()
+        if vertical:
+            textdisp = font.char_disp(cid)
+            assert isinstance(textdisp, tuple)
+            (vx, vy) = textdisp
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font.get_descent() * fontsize
+            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+        (x0, y0, x1, y1) = apply_matrix_rect(matrix, bbox)
+        if x1 < x0:
+            (x0, x1) = (x1, x0)
+        if y1 < y0:
+            (y0, y1) = (y1, y0)
+        if not text or text.isspace() and text != " ":
+            return adv
         clip = self.clip
-        obj.clipped = clip is not None and not _shown(clip, obj.x0, obj.y0, obj.x1, obj.y1)
+        if (clip is not None and not _shown(clip, x0, y0, x1, y1)) or not _shown(self.box, x0, y0, x1, y1):
+            self.page.hidden += 1  # off the page or clipped away: not printed, so not content
+            return adv
+        name = font.fontname
+        bold = self._bold.get(name)
+        if bold is None:
+            bold = self._bold[name] = bool(_BOLD_NAME.search(name if isinstance(name, str) else str(name)))
+        ytop = self.ytop
+        size = (x1 - x0) if vertical else (y1 - y0)
+        self.page.chars.append(
+            Char(text, x0, ytop - y1, x1, ytop - y0, round(size, 1), name, self.render_mode == _FILL_STROKE or bold)
+        )
         return adv
 
     def paint_path(self, gstate, stroke, fill, evenodd, path):
@@ -461,11 +509,6 @@ class _Interpreter(PDFPageInterpreter):
         super().do_B_a()
 
 
-def _is_bold(obj: LTChar) -> bool:
-    name = obj.fontname if isinstance(obj.fontname, str) else str(obj.fontname)
-    return getattr(obj, "render_mode", 0) == _FILL_STROKE or bool(_BOLD_NAME.search(name))
-
-
 def iter_pages(
     fp: BinaryIO, password: str = "", maxpages: int = 0, limits: Limits | None = None, only: Collection[int] | None = None
 ) -> Iterator[Page]:
@@ -513,11 +556,8 @@ def iter_document_pages(
             continue
         device.pageno = number
         interpreter.process_page(pdfpage)
-        layout = device.get_result()
-        x0, y0, x1, y1 = layout.bbox
-        page = Page(number=number, width=x1 - x0, height=y1 - y0)
-        box = _page_box(layout.bbox, pdfpage, device.page_ctm)
-        _collect(layout, page, y1, box)
+        page = device.page  # its characters, read as they were drawn
+        _collect(device.get_result(), page, device.ytop)
         yield page
 
 
@@ -533,22 +573,13 @@ def _page_box(media: Rect, pdfpage: PDFPage, ctm: tuple[float, float, float, flo
     return media
 
 
-def _collect(container, page: Page, ytop: float, box: Rect) -> None:
+def _collect(container, page: Page, ytop: float) -> None:
+    """The rulings and images of a page's layout objects (its characters are read as they are drawn)."""
     for obj in container:
         if isinstance(obj, LTChar):
-            text = obj.get_text()
-            if not text or text.isspace() and text != " ":
-                continue
-            if getattr(obj, "clipped", False) or not _shown(box, obj.x0, obj.y0, obj.x1, obj.y1):
-                page.hidden += 1  # off the page or clipped away: not printed, so not content
-                continue
-            page.chars.append(
-                Char(
-                    text, obj.x0, ytop - obj.y1, obj.x1, ytop - obj.y0, round(obj.size, 1), obj.fontname, _is_bold(obj)
-                )
-            )
+            continue
         elif isinstance(obj, LTFigure):
-            _collect(obj, page, ytop, box)
+            _collect(obj, page, ytop)
         elif isinstance(obj, LTImage):
             page.images += 1
         elif isinstance(obj, LTLine | LTRect) or _is_box_path(obj):
