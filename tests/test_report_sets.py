@@ -199,7 +199,7 @@ def test_a_report_alone_is_not_applicable_with_the_reason(reports: dict[str, byt
     run = run_check([tmp_path / "2025.pdf"], session.load_packs(), session)
     (fr,) = run.files
     statuses = {o.rule_id: (o.status, o.reason) for o in fr.result.outcomes}
-    assert set(statuses) == {"FL.S.01", "FL.S.02", "FL.S.03", "FL.S.04", "FL.S.05"}
+    assert set(statuses) == {"FL.S.01", "FL.S.02", "FL.S.03", "FL.S.04", "FL.S.05", "FL.S.06"}
     assert all(s == "not_applicable" and "没有同一单位的其他报告" in (why or "") for s, why in statuses.values())
 
 

@@ -8,6 +8,7 @@ finds the glyphs.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pdfgen
@@ -173,3 +174,45 @@ def test_the_seed_three_public_total_cell_box_covers_its_glyphs(shared: Path) ->
         doc.close()
     inside_box = [h for h in hits if all(covers(box, g) for g in h)]
     assert len(hits) > 1 and len(inside_box) == 1
+
+
+
+def every_printing(pdf: Path, page: int, text: str) -> list[list[tuple[float, float, float, float]]]:
+    """PDFium's glyph boxes of every printing of ``text`` on ``page`` (spaces left out)."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        textpage = doc[page - 1].get_textpage()
+        search = textpage.search(text)
+        hits = []
+        while (hit := search.get_next()) is not None:
+            start, count = hit
+            hits.append([textpage.get_charbox(i) for i in range(start, start + count)
+                         if textpage.get_text_range(i, 1).strip()])
+        return hits
+    finally:
+        doc.close()
+
+
+def test_a_finding_about_a_whole_row_is_drawn_over_the_row(shared: Path, tmp_path: Path) -> None:
+    """A row-level finding (here a misprinted code: "7 11 02" read as 2101102) carries the row's box across the
+    table: the printed code, the name and the amounts are inside it; nothing of the rows above and below is."""
+    from support import run_cli
+
+    (report,) = (shared / "corpus" / "real" / "yusuan").glob("*社会福利院*.pdf")
+    r = run_cli("check", report, "--format", "json", "--no-cache", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    findings = json.loads(r.stdout)["files"][0]["findings"]
+    found = [f for f in findings if f["rule_id"] == "FL.B.W.09" and f["location"]["page"] == 9]
+    assert len(found) == 1
+    loc = Location.from_dict(found[0]["location"])
+    assert loc.row_code == "2101102" and loc.bbox is not None
+    row = user(report, 9, loc.bbox)
+
+    def printed_in_row(text: str) -> int:
+        return sum(all(covers(row, g) for g in hit) for hit in every_printing(report, 9, text))
+
+    # "事业单位医疗" is printed twice on the page (also inside "行政事业单位医疗", the row above): once in the box;
+    # "503,724" four times (类, 款, and this row's 合计 and 基本支出): twice; the code's "02" once
+    assert (printed_in_row("事业单位医疗"), printed_in_row("503,724"), printed_in_row("02")) == (1, 2, 1)
+    for other in ("行政事业单位医疗", "住房保障支出", "210"):  # the rows above and below
+        assert printed_in_row(other) == 0

@@ -167,6 +167,18 @@ class Table:
     notes: list[Note] = field(default_factory=list)
     bbox: BBox | None = None  # on the first page
 
+    def row_bbox(self, row: Row) -> BBox | None:
+        """A row's box on its page, across the table: its cells' height (only amount cells carry boxes), the
+        table's width (a continued page repeats the layout), so a finding about the whole row — a misprinted
+        code, a name — is drawn over the code and the name too. None when no cell has a box (a JSON document)."""
+        boxes = [c.bbox for c in row.cells if c.bbox is not None and c.page == row.page]
+        if not boxes:
+            return None
+        x0, x1 = min(b[0] for b in boxes), max(b[2] for b in boxes)
+        if self.bbox is not None:
+            x0, x1 = min(x0, self.bbox[0]), max(x1, self.bbox[2])
+        return (x0, min(b[1] for b in boxes), x1, max(b[3] for b in boxes))
+
 
 @dataclass
 class Document:

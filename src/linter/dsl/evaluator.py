@@ -131,7 +131,7 @@ def instance_location(env: dict[str, Any], own: dict[str, Any] | None = None) ->
     for v in values:
         if isinstance(v, RowV) and not _other_report(origin_of(v.table).get("report"), own):
             t, r = v.table, v.row
-            return _own_place(Location(page=r.page, table=t.key, table_number=t.number, row_code=r.code,
+            return _own_place(Location(page=r.page, bbox=t.row_bbox(r), table=t.key, table_number=t.number, row_code=r.code,
                                        row_label=r.label, **origin_of(t)), own)
     for v in values:  # then the innermost TOC entry, table or section the instance is about
         if isinstance(v, TocV):

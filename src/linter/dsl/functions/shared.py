@@ -56,7 +56,7 @@ def location_of(item: Any) -> Location | None:
         return item.location
     if isinstance(item, RowV):
         t, r = item.table, item.row
-        return Location(page=r.page, table=t.key, table_number=t.number, row_code=r.code, row_label=r.label,
+        return Location(page=r.page, bbox=t.row_bbox(r), table=t.key, table_number=t.number, row_code=r.code, row_label=r.label,
                         **origin_of(t))
     if isinstance(item, Quantity):
         return next((r.location for r in item.refs if r.location), None)

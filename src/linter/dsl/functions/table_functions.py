@@ -733,7 +733,7 @@ def cell(ctx: Context, target: Any, which: Any) -> Sentence:
     text_ = normalise_prose(hit.text) if hit is not None else ""
     loc = Location(
         page=hit.page if hit is not None else r.page,
-        bbox=hit.bbox if hit is not None else None,
+        bbox=hit.bbox if hit is not None else t.row_bbox(r),
         table=t.key,
         table_number=t.number,
         row_code=r.code,

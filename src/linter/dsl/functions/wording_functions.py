@@ -197,7 +197,7 @@ def misnamed_codes(ctx: Context, rows: Any) -> list[Sentence]:
             continue
         text_ = f"{code} 是“{official[code]}”，表中写“{name}”"
         t, r = rv.table, rv.row
-        loc = Location(page=r.page, table=t.key, table_number=t.number, row_code=r.code, row_label=r.label,
+        loc = Location(page=r.page, bbox=t.row_bbox(r), table=t.key, table_number=t.number, row_code=r.code, row_label=r.label,
                        text=text_, **origin_of(t))
         out.append(Sentence(text_, None, None, r.page, loc))
     return out
