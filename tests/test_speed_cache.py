@@ -55,7 +55,7 @@ def test_compiled_packs_come_back_from_the_store_without_lark(tmp_path: Path, mo
     def no_parsing(path: Path):
         raise AssertionError(f"parsed {path} again")
 
-    monkeypatch.setattr(linter.dsl.pack, "parse_file", no_parsing)
+    monkeypatch.setattr(linter.dsl.pack, "parse_rule_file", no_parsing)
     again = load_packs([pack], no_parsing, store=store)
     assert [nodes.encode_node(f) for f in again[0].files] == [nodes.encode_node(f) for f in first[0].files]
     assert (again[0].name, again[0].version, again[0].path) == (first[0].name, first[0].version, first[0].path)
@@ -66,6 +66,17 @@ def test_compiled_packs_come_back_from_the_store_without_lark(tmp_path: Path, mo
                                   encoding="utf-8")
     with pytest.raises(AssertionError, match="parsed"):
         load_packs([pack], no_parsing, store=store)
+
+
+def test_a_check_with_the_packs_in_the_store_never_imports_lark(reports: Path, tmp_path: Path) -> None:
+    """The rule language's parser (and lark, ~40 ms to import) is loaded only when a pack must be parsed."""
+    env = {**cli_env(), "FISCAL_LINT_CACHE_DIR": str(tmp_path / "cache")}
+    args = [sys.executable, "-X", "importtime", "-m", "linter", "check", "--no-cache", "-q", *sorted(reports.glob("*.pdf"))]
+    first = subprocess.run(args, cwd=reports, capture_output=True, text=True, env=env, timeout=300)
+    assert " lark" in first.stderr  # the first run parses the packs
+    again = subprocess.run(args, cwd=reports, capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == first.returncode and again.stdout == first.stdout
+    assert " lark" not in again.stderr and "linter.dsl.parser" not in again.stderr
 
 
 def test_a_damaged_pack_entry_is_a_miss(tmp_path: Path) -> None:

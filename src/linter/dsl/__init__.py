@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from linter.core.findings import EvaluationResult
 from linter.core.model import Document
+from linter.dsl import nodes as n
 from linter.dsl.diagnostics import Diagnostic, DslError
 from linter.dsl.evaluator import evaluate_rules
 from linter.dsl.pack import RulePack, check_paths, default_pack_paths, load_packs
-from linter.dsl.parser import parse_source
 
 __all__ = [
     "Diagnostic",
@@ -36,3 +36,11 @@ def evaluate(packs: RulePack | Sequence[RulePack], document: Document) -> Evalua
     """Run every rule of the packs over the document. A broken rule is reported in ``errors``."""
     pack_list = [packs] if isinstance(packs, RulePack) else list(packs)
     return evaluate_rules([r for p in pack_list for r in p.rules], document)
+
+
+def parse_source(source: str, path: str = "<string>") -> n.RuleFile:
+    """Parse one rule file's text (raises :class:`DslError` with ``file:line:col`` diagnostics). The parser, and
+    lark with it, is imported on first use: checks whose packs come compiled from the store never need it."""
+    from linter.dsl.parser import parse_source as parse
+
+    return parse(source, path)

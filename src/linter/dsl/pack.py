@@ -18,10 +18,17 @@ from linter.dsl import nodes as n
 from linter.dsl.checker import check_files
 from linter.dsl.diagnostics import Diagnostic, DslError, make
 from linter.dsl.function_table import FunctionTable
-from linter.dsl.parser import parse_file
 
 RULE_SUFFIX = ".rules"
 CASE_SUFFIXES = (".yaml", ".yml")  # rule-test case files (linter.dsl.testing reads them)
+
+
+def parse_rule_file(path: Path) -> n.RuleFile:
+    """Parse one rule file with the rule language's parser, imported on first use: a run whose packs all come
+    from the compiled-pack store never imports lark."""
+    from linter.dsl.parser import parse_file
+
+    return parse_file(path)
 
 
 @dataclass
@@ -81,8 +88,9 @@ def find_test_files(path: Path) -> list[Path]:
 
 
 def _parse_all(
-    paths: Iterable[Path], parse: Callable[[Path], n.RuleFile] = parse_file
+    paths: Iterable[Path], parse: Callable[[Path], n.RuleFile] | None = None
 ) -> tuple[list[tuple[Path, list[n.RuleFile]]], list[Diagnostic]]:
+    parse = parse or parse_rule_file
     parsed: list[tuple[Path, list[n.RuleFile]]] = []
     diags: list[Diagnostic] = []
     seen: set[Path] = set()
@@ -120,7 +128,7 @@ def check_paths(
 
 def load_packs(
     paths: Iterable[Path | str],
-    parse: Callable[[Path], n.RuleFile] = parse_file,
+    parse: Callable[[Path], n.RuleFile] | None = None,
     *,
     functions: FunctionTable | None = None,
     tables: set[str] | None = None,
@@ -148,7 +156,7 @@ def load_packs(
 
 def _load(
     paths: Iterable[Path | str],
-    parse: Callable[[Path], n.RuleFile],
+    parse: Callable[[Path], n.RuleFile] | None,
     functions: FunctionTable | None,
     tables: set[str] | None,
 ) -> list[RulePack]:

@@ -28,7 +28,6 @@ from linter.core.hookspecs import ReporterFactory, RuleDefinition
 from linter.core.model import Document
 from linter.dsl import RulePack, load_packs
 from linter.dsl.pack import PackStore
-from linter.dsl.parser import parse_file as parse_rule_file
 from linter.parse.documents import catalogue_of, parse_file, supported_formats
 from linter.session.plugin_manager import PluginLoadError, PluginManager, make_manager
 
@@ -82,7 +81,7 @@ class Session:
         return paths + list(self.config.rules)
 
     def load_packs(
-        self, paths: Sequence[Path] | None = None, parse: Callable[[Path], Any] = parse_rule_file,
+        self, paths: Sequence[Path] | None = None, parse: Callable[[Path], Any] | None = None,
         store: PackStore | None = None,
     ) -> list[RulePack]:
         """Load and check rule packs against this session's functions and tables (raises DslError).
