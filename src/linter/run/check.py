@@ -271,7 +271,7 @@ def run_check(
     # cross-document rules (they call report()) run once every file is checked, on the report sets
     set_rules = [r for r in selected if r.reads_other_reports]
     set_ids = frozenset(r.id for r in set_rules)
-    rules = [r for r in selected if not r.reads_other_reports]
+    rules = [r for r in selected if r.id not in set_ids]
     profile = config.profile if config.profile and config.profile != "auto" else None
     # the report phase (sets, reports of several files) needs every file's result and model: with cross-document
     # rules and several files, results are final (and streamed) only once every file has been checked
