@@ -257,10 +257,16 @@ class EvaluationResult:
 
     def rule_status(self, rule_id: str) -> Status | None:
         """The worst status over all instances of ``rule_id`` (None when it never ran)."""
-        worst: Status | None = None
+        return self.rule_statuses().get(rule_id)
+
+    def rule_statuses(self) -> dict[str, Status]:
+        """Every rule that ran, with the worst status over its instances: one pass over the outcomes (a report has
+        thousands, and every output asks for every rule)."""
+        worst: dict[str, Status] = {}
         for o in self.outcomes:
-            if o.rule_id == rule_id and (worst is None or _STATUS_RANK[o.status] < _STATUS_RANK[worst]):
-                worst = o.status
+            seen = worst.get(o.rule_id)
+            if seen is None or _STATUS_RANK[o.status] < _STATUS_RANK[seen]:
+                worst[o.rule_id] = o.status
         return worst
 
     def merge(self, other: EvaluationResult) -> None:

@@ -85,8 +85,7 @@ class FileResult:
 
     def rule_statuses(self) -> Counter[str]:
         """Per rule (the worst of its instances): how many passed, failed, were not applicable, lacked data."""
-        rule_ids = {o.rule_id for o in self.result.outcomes}
-        return Counter(self.result.rule_status(rid) or "not_applicable" for rid in rule_ids)
+        return Counter(self.result.rule_statuses().values())
 
     def severity_counts(self) -> Counter[str]:
         return Counter(f.severity for f in self.result.findings)
@@ -156,8 +155,7 @@ def mark_if_no_rule_applied(fr: FileResult, across_reports: Collection[str] = ()
     cross-document rules alone is judged by its set records. Returns whether the file was marked."""
     if not fr.checked or fr.part_of is not None or fr.result.findings or fr.result.errors:
         return False
-    statuses = Counter(fr.result.rule_status(rid) or "not_applicable"
-                       for rid in {o.rule_id for o in fr.result.outcomes} if rid not in across_reports)
+    statuses = Counter(status for rid, status in fr.result.rule_statuses().items() if rid not in across_reports)
     if not statuses or any(status not in NOT_APPLIED for status in statuses):
         return False  # no outcome at all: the run asked for no rule (``fiscal-lint sets`` only groups files)
     kind = " ".join(str(fr.info.metadata[k]) for k in ("fiscal_year", "level", "kind")

@@ -442,8 +442,9 @@ def set_dicts(run: RunResult) -> list[dict[str, Any]]:
             fr = by_path.get(report.members[0].path)
             if fr is None:
                 continue
+            statuses = fr.result.rule_statuses()
             for rid in run.set_rules:
-                counts[fr.result.rule_status(rid) or "not_applicable"] += 1
+                counts[statuses.get(rid) or "not_applicable"] += 1
         out.append({
             "unit": rset.unit,
             "name": rset.name,

@@ -54,6 +54,11 @@ def _suite(run: RunResult, fr: FileResult) -> ET.Element:
         for f in fr.result.findings:
             by_rule[f.rule_id].append(f)
         broken = {e.rule_id: e for e in fr.result.errors}
+        statuses = fr.result.rule_statuses()
+        reasons_of: dict[str, set[str]] = defaultdict(set)
+        for o in fr.result.outcomes:
+            if o.reason:
+                reasons_of[o.rule_id].add(o.reason)
         rule_ids = sorted({o.rule_id for o in fr.result.outcomes} | set(by_rule) | set(broken))
         for rid in rule_ids:
             case = ET.Element("testcase", {"classname": path, "name": rid})
@@ -69,9 +74,9 @@ def _suite(run: RunResult, fr: FileResult) -> ET.Element:
                 ET.SubElement(case, "failure", {"type": failing[0].severity, "message": head}).text = body
                 failures += 1
             else:
-                status = fr.result.rule_status(rid)
+                status = statuses.get(rid)
                 if status in STATUS_ZH and not found:
-                    reasons = sorted({o.reason for o in fr.result.outcomes if o.rule_id == rid and o.reason})
+                    reasons = sorted(reasons_of[rid])
                     msg = STATUS_ZH[status] + (f"：{'；'.join(reasons)}" if reasons else "")
                     ET.SubElement(case, "skipped", {"message": msg})
                     skipped += 1
