@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,3 +38,26 @@ def session_for(limits=None, fail_on: str | None = None, *, config=None, jobs: i
     if jobs is not None:
         config = replace(config, jobs=jobs)
     return Session.build(config)
+
+
+def no_process_with(marker: str, timeout: float = 10) -> bool:
+    """No process has ``marker`` in its command line (Linux /proc; elsewhere nothing to check)."""
+    proc_dir = Path("/proc")
+    if not proc_dir.is_dir():
+        return True
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = []
+        for entry in proc_dir.iterdir():
+            if entry.name.isdigit():
+                try:
+                    cmdline = (entry / "cmdline").read_bytes()
+                    state = (entry / "stat").read_text().split(") ", 1)[1][:1]
+                except OSError:
+                    continue
+                if marker.encode() in cmdline and state != "Z":
+                    alive.append(entry.name)
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False

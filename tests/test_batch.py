@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from lint_reports import BAD_TOTAL, cli_env, run_in, session_cache_dir, write_report
-from support import REPO, SHARED, session_for
+from support import REPO, SHARED, no_process_with, session_for
 
 from linter.core.limits import Limits
 from linter.run.cache import Cache
@@ -224,6 +224,8 @@ def test_a_killed_run_leaves_only_whole_lines_in_the_log(tmp_path: Path) -> None
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # its worker does not outlive it (an orphan would parse on, then block on a result nobody reads)
+    assert no_process_with(str(log)), "a worker of the killed run is still running"
     text = log.read_text(encoding="utf-8")
     assert text.endswith("\n")
     recs = [json.loads(line) for line in text.splitlines()]  # every line is a whole record

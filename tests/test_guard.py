@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import run_cli, session_for
+from support import no_process_with, run_cli, session_for
 
 from linter.core.errors import InputError
 from linter.core.limits import Limits
@@ -93,3 +93,32 @@ def test_a_worker_killed_while_sending_its_result_costs_that_file_only() -> None
     assert outcomes[0] == 0 and outcomes[2] == 2
     failed = outcomes[1]
     assert isinstance(failed, InputError) and failed.reason == "memory_limit"
+
+
+ORPHAN_SCRIPT = """
+import sys, time
+from linter.core.limits import Limits
+from linter.parse.guard import run_guarded
+
+def work(job):
+    time.sleep(2)  # the run is killed meanwhile
+    return b"x" * 1_000_000  # more than a pipe holds: an orphan would block on it for ever
+
+run_guarded([0], work, Limits(timeout=60), 1, lambda job, out: None)
+"""
+
+
+def test_a_worker_does_not_outlive_a_killed_run(tmp_path: Path) -> None:
+    """SIGKILL to the run (the OOM killer, a CI job cancelled): its worker is killed with it, instead of parsing
+    on and then blocking for ever on a result nobody reads."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    marker = f"orphan-check-{tmp_path.name}"
+    run = subprocess.Popen([sys.executable, "-c", ORPHAN_SCRIPT, marker])
+    time.sleep(1.0)  # the worker is forked and sleeping in work()
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert no_process_with(marker, timeout=6), "the worker outlived the run"

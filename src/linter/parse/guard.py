@@ -14,6 +14,7 @@ worker): the decompressed size of one stream, the number of pages, and the objec
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import signal
 import sys
@@ -83,7 +84,23 @@ def worker_died(exitcode: int | None, limits: Limits) -> InputError:
 # ---- the worker runner ----------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, work: Callable[[Any], Any], job: Any, limits: Limits) -> None:
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the run that forked it dies (SIGKILL, the OOM killer): an orphan
+    would go on parsing, then block for ever on a result nobody reads. Linux only (prctl PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the run died before the request took effect
+        os._exit(1)
+
+
+def _worker_main(conn: Connection, work: Callable[[Any], Any], job: Any, limits: Limits, parent: int) -> None:
+    _die_with(parent)
     # Ctrl-C reaches the whole process group: the parent decides (it stops the workers); a worker that took
     # the KeyboardInterrupt itself would print its stack
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -119,7 +136,7 @@ def run_guarded(jobs: Sequence[J], work: Callable[[J], Any], limits: Limits, wor
             while queue and len(running) < max(1, workers):
                 job = queue.pop()
                 receiver, sender = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_worker_main, args=(sender, work, job, limits), daemon=True)
+                proc = ctx.Process(target=_worker_main, args=(sender, work, job, limits, os.getpid()), daemon=True)
                 proc.start()
                 sender.close()
                 running[receiver] = (job, proc, time.monotonic() + limits.timeout)
