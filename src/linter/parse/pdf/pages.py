@@ -18,30 +18,34 @@ import io
 import re
 import unicodedata
 import zlib
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from pdfminer import pdftypes
+from pdfminer import pdftypes, settings
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import stream_value
+from pdfminer.psparser import PSKeyword, keyword_name
 from pdfminer.utils import apply_matrix_pt, apply_matrix_rect
 
 from linter.core.errors import InputError
 from linter.core.limits import Limits, MiB
+from linter.parse.pdf.content import read_objects
 
 VISIBLE_SHARE = 0.1  # a glyph less than this share of which lies inside the page box and the clip is not shown
 RULE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a ruling (Word draws borders so)
 _BOLD_NAME = re.compile(r"bold|black|heavy", re.IGNORECASE)
 _FILL_STROKE = 2  # text render mode "2 Tr"
+FAST_CONTENT_MAX = 8 * MiB  # a page's content read whole before it runs; larger goes to pdfminer's parser
 
 
 @dataclass(slots=True)
@@ -429,6 +433,62 @@ class _Interpreter(PDFPageInterpreter):
         self.clip: Rect | None = None
         self.clips: list[Rect | None] = []
         self.pending = False
+        self._operators: dict[PSKeyword, tuple[Any, int]] = {}  # filled as each operator is first met
+
+    def execute(self, streams: Sequence[object]) -> None:
+        """pdfminer's ``execute``, with the content read by :func:`linter.parse.pdf.content.read_objects` (a
+        quarter of the time) and each operator's method looked up once. Content that reader leaves to pdfminer,
+        that does not decode, or that is larger than ``FAST_CONTENT_MAX`` (read whole before it runs, where
+        pdfminer streams it: the page-objects limit must still stop a hostile page early) goes to pdfminer's
+        own ``execute``, which then fails or succeeds as before."""
+        objects = None
+        try:
+            valid = [s for s in map(stream_value, streams)
+                     if s.objid is not None and s.objid not in self.parent_stream_ids]
+            data = b"".join(s.get_data() for s in valid)
+            if len(data) <= FAST_CONTENT_MAX:
+                objects = read_objects(data)
+        except InputError:
+            raise
+        except Exception:  # noqa: BLE001 - content that does not decode: pdfminer's execute meets it as before
+            objects = None
+        if objects is None:
+            super().execute(streams)
+            return
+        self.stream_ids.clear()
+        self.stream_ids.update(s.objid for s in valid if s.objid is not None)
+        ops = self._operators
+        argstack = self.argstack
+        for obj in objects:
+            if obj.__class__ is not PSKeyword:
+                argstack.append(obj)
+                continue
+            op = ops.get(obj)
+            if op is None:
+                op = ops[obj] = self._operator(obj)
+            func, nargs = op
+            if func is None:
+                continue
+            if nargs:
+                # pdfminer's pop(): the last nargs arguments, the call only when there are that many
+                args = argstack[-nargs:]
+                del argstack[-nargs:]
+                if len(args) == nargs:
+                    func(*args)
+            else:
+                func()
+            argstack = self.argstack  # an operator may replace the stack (pdfminer's pop() does)
+
+    def _operator(self, keyword: PSKeyword) -> tuple[Any, int]:
+        """The bound method pdfminer's ``execute`` calls for ``keyword``, and its argument count."""
+        name = keyword_name(keyword)
+        method = "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q")
+        if not hasattr(self, method):
+            if settings.STRICT:
+                raise PDFInterpreterError(f"Unknown operator: {name!r}")
+            return None, 0
+        func = getattr(self, method)
+        return func, func.__code__.co_argcount - 1
 
     def subinterp(self) -> PDFPageInterpreter:
         interp = super().subinterp()
