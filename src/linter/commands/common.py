@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -241,6 +242,9 @@ def setup(args: argparse.Namespace) -> Setup | int:
     except DslError as exc:
         print_dsl_error(exc)
         return EXIT_NOT_CHECKED
+    # what start-up built (modules, plugins, rule trees) lives as long as the process: out of the collector's
+    # sight, so that later collections, here and in forked workers, do not walk it again and again
+    gc.freeze()
     profiles = session.known_profiles(packs)
     for profile in config.profiles():  # the top-level one and the overrides'
         if profile not in profiles:

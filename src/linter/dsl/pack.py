@@ -150,6 +150,9 @@ def load_packs(
         if packs is not None:
             return packs
     packs = _load(roots, parse, functions, tables)
+    for pack in packs:
+        for rule in pack.rules:
+            rule.reads_other_reports  # noqa: B018 - worked out now, so that it is stored with the rule
     if key is not None:
         store.put(key, packs)
     return packs
