@@ -194,3 +194,43 @@ def test_the_model_is_the_same_with_pdfminers_parser_alone(shared: Path, monkeyp
     fast = session.parse(seed).to_dict()
     monkeypatch.setattr(pages, "read_objects", lambda data: None)  # every stream to pdfminer's execute
     assert session.parse(seed).to_dict() == fast
+
+
+def raw_pages(pdf: Path) -> list:
+    """The parser's raw pages (glyphs, rulings, lines) of ``pdf``."""
+    from linter.core.limits import Limits
+    from linter.parse.pdf.document import load_pages
+
+    with pdf.open("rb") as fp:
+        return load_pages(PDFDocument(PDFParser(fp)), Limits())
+
+
+@pytest.mark.parametrize("content", [
+    # an inline image between two pieces of text: the page goes to pdfminer's own parser
+    b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET q 10 0 0 10 72 600 cm BI /W 1 /H 1 /BPC 8 /CS /G ID \x80 EI Q "
+    b"BT /F1 12 Tf 72 650 Td (World) Tj ET",
+    # a procedure, and a name with a # escape
+    b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET { 1 } pop /Na#6De BT /F1 12 Tf 72 650 Td (World) Tj ET",
+])
+def test_streams_left_to_pdfminer_read_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 content: bytes) -> None:
+    assert read_objects(content) is None
+    pdf = tmp_path / "left.pdf"
+    pdf.write_bytes(pdfgen.one_page(pdfgen.stream(content)))
+    ours = raw_pages(pdf)
+    assert "".join(c.text for c in ours[0].chars) == "HelloWorld"
+    monkeypatch.setattr(pages, "read_objects", lambda data: None)
+    assert raw_pages(pdf) == ours
+
+
+def test_content_over_the_cap_goes_to_pdfminer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Content larger than FAST_CONTENT_MAX is streamed by pdfminer (the page-objects limit stops a hostile page
+    as it goes), with the same result."""
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(pdfgen.one_page(pdfgen.stream(pdfgen.HELLO)))
+    ours = raw_pages(pdf)
+    calls: list[int] = []
+    monkeypatch.setattr(pages, "read_objects", lambda data: calls.append(len(data)))
+    monkeypatch.setattr(pages, "FAST_CONTENT_MAX", 10)
+    assert raw_pages(pdf) == ours and calls == []
+    assert "".join(c.text for c in ours[0].chars) == "Hello"

@@ -445,9 +445,9 @@ class _Interpreter(PDFPageInterpreter):
         try:
             valid = [s for s in map(stream_value, streams)
                      if s.objid is not None and s.objid not in self.parent_stream_ids]
-            data = b"".join(s.get_data() for s in valid)
-            if len(data) <= FAST_CONTENT_MAX:
-                objects = read_objects(data)
+            parts = [s.get_data() for s in valid]  # decoded once: pdfminer keeps them on the streams
+            if sum(map(len, parts)) <= FAST_CONTENT_MAX:
+                objects = read_objects(b"".join(parts))
         except InputError:
             raise
         except Exception:  # noqa: BLE001 - content that does not decode: pdfminer's execute meets it as before
