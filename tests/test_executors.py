@@ -167,3 +167,46 @@ def test_a_worker_killed_mid_run_costs_a_retry_not_the_run(tmp_path: Path) -> No
     assert [r["record"] for r in records][0] == "run" and records[-1]["record"] == "end"
     assert [Path(r["path"]).name for r in records if r["record"] == "document"] == [
         f"report-{i}.pdf" for i in range(4)]  # in input order, as the results arrived at the client
+
+
+class _Preload:
+    """Records where and how often ``fiscal_lint_preload`` is called."""
+
+    calls: list[int] = []
+
+    @hookimpl
+    def fiscal_lint_preload(self):
+        _Preload.calls.append(os.getpid())
+
+
+def test_the_parsers_are_loaded_once_before_the_workers_fork_for_several_files(batch: Path) -> None:
+    files = sorted((batch / "r").glob("*.pdf"))
+    session = Session.build(Config(jobs=2), plugins=[("preload", _Preload())])
+    packs = session.load_packs()
+    _Preload.calls = []
+    run_check(files[:1], packs, session)
+    assert _Preload.calls == []  # one file: a parser that imports lazily costs nothing more
+    run = run_check(files, packs, session)
+    assert _Preload.calls == [os.getpid()]  # in this process, once, before forking
+    assert sum(fr.checked for fr in run.files) == 4
+
+
+
+PARENT_IMPORTS = """
+import sys
+from pathlib import Path
+from linter.core.config import Config
+from linter.run.check import run_check
+from linter.session import Session
+session = Session.build(Config(jobs=2))
+run_check([Path(p) for p in sys.argv[1:]], session.load_packs(), session)
+print("pdfminer.pdfinterp" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_the_built_in_parser_is_imported_before_the_fork_only_for_several_files(batch: Path, count: int) -> None:
+    files = [str(p) for p in sorted((batch / "r").glob("*.pdf"))[:count]]
+    out = subprocess.run([sys.executable, "-c", PARENT_IMPORTS, *files], capture_output=True, text=True,
+                         env=cli_env(), timeout=120)
+    assert out.stdout.strip() == str(count > 1), out.stderr

@@ -25,6 +25,7 @@ Hooks, in the order a ``fiscal-lint check`` run meets them:
 - ``fiscal_lint_rule_packs``: all results, flattened; once per run, before parsing;
 - ``fiscal_lint_parser_formats``: all results, merged; to pick files out of folders, and in messages;
 - ``fiscal_lint_table_catalogue``: all results, concatenated; before parsing (and by ``rules check``);
+- ``fiscal_lint_preload``: no result; once, before workers fork for several files;
 - ``fiscal_lint_parse_document``: the first non-None result; once per input file;
 - ``fiscal_lint_postprocess_document``: no result (changes the document in place); once per document;
 - ``fiscal_lint_dsl_functions``: all results, merged; once per session (when a command starts);
@@ -163,6 +164,32 @@ def fiscal_lint_parser_formats() -> list[str]:
         @hookimpl
         def fiscal_lint_parser_formats():
             return [".docx"]
+    """
+
+
+@hookspec
+def fiscal_lint_preload() -> None:
+    """Import now what parsing a file will need, in a process about to fork a worker per file.
+
+    **When:** once, in the process that forks the resource guard's workers, when it has several files to
+    check (``-j``, a batch; in a Dask worker process when it builds its session): each forked worker then
+    starts with the parser loaded instead of importing it again (for the built-in PDF parser, pdfminer.six:
+    about 0.05 s a file). Not called for a single file, nor for a run answered from the cache, so a parser
+    that imports lazily still costs nothing there.
+
+    **Results:** none is used.
+
+    **Arguments:** none.
+
+    **Return:** None.
+
+    **Example:**
+
+    .. code-block:: python
+
+        @hookimpl
+        def fiscal_lint_preload():
+            import docx  # noqa: F401 - python-docx, which fiscal_lint_parse_document imports on first use
     """
 
 

@@ -14,6 +14,11 @@ def fiscal_lint_parser_formats() -> list[str]:
 
 
 @hookimpl
+def fiscal_lint_preload() -> None:
+    import linter.parse.pdf.document  # noqa: F401 - pdfminer and the parser, before the workers fork
+
+
+@hookimpl
 def fiscal_lint_parse_document(path: Path, data: bytes, options: dict[str, Any]) -> Any:
     # Claim a file by its bytes first: a PDF saved without the suffix is still a PDF,
     # and a ".pdf" that is really an HTML page gets a clear refusal from us.

@@ -166,6 +166,7 @@ def _session(config: Config) -> Session:
     key = repr(sorted(config.as_dict().items()))
     if key not in _SESSIONS:
         _SESSIONS[key] = Session.build(config)
+        _SESSIONS[key].pm.hook.fiscal_lint_preload()  # this process forks a guarded child for each of its tasks
     return _SESSIONS[key]
 
 
@@ -436,6 +437,8 @@ def _check_files(files: list[Path], todo: list[_Job], finish: Callable[[int, Fil
         todo.sort(key=lambda job: (-_size(job.path), job.index))
         options = {"jobs": resolve_jobs(config.jobs, len(todo)), "scheduler": config.scheduler}
         executor = open_executor(session, config.executor, options)
+        if config.executor == "local" and len(todo) > 1:
+            session.pm.hook.fiscal_lint_preload()  # each forked worker starts with the parsers loaded
         try:
             with interrupts.workers(local=config.executor == "local"):
                 try:
