@@ -46,7 +46,7 @@ _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.", re.DOTALL)
 _ESCAPES = {ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("f"): 12, ord("r"): 13, ord("("): 40, ord(")"): 41,
             ord("\\"): 92}
 _INLINE_IMAGE = {b"BI", b"ID", b"EI"}
-_DICT_BEGIN, _DICT_END = b"<<", b">>"
+_DICT_BEGIN = b"<<"
 
 
 class _NotCovered(Exception):
@@ -162,7 +162,7 @@ def _read(data: bytes) -> list[Any]:
             if stack:
                 raise _NotCovered
             current.append(KWD(m.group("quote")))
-        else:  # a name or keyword running into "#", ">>" right after a hex string: pdfminer's own reading
+        else:  # any other byte, a name or keyword running into "#", ">>" right after a hex string
             raise _NotCovered
     if stack:
         raise _NotCovered
