@@ -292,6 +292,21 @@ def dump_tree(o: Any) -> bytes:
     return pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def read_tree_file(path: Path) -> Any:
+    """What :func:`dump_tree` wrote to the cache entry ``path``, or None for a miss: no such file, or an entry that
+    cannot be read back (truncated, foreign, of an older layout), which is removed."""
+    try:
+        return load_tree(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - whatever is wrong with an entry: a miss
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+
 def load_tree(data: bytes) -> Any:
     """What :func:`dump_tree` wrote. Anything else (a class outside the tree, a truncated entry) raises
     ``pickle.UnpicklingError`` or another ``ValueError``/``EOFError``-like error the caller treats as a miss.

@@ -231,16 +231,16 @@ class PackStore:
 
     def get(self, key: str) -> list[RulePack] | None:
         path = self._path(key)
+        data = n.read_tree_file(path)
+        if data is None:
+            return None
         try:
-            data = n.load_tree(path.read_bytes())
             packs = [
                 RulePack(p["name"], p["version"], p["path"], p["files"], p["tests"],
                          [Diagnostic(**d) for d in p["warnings"]])
                 for p in data["packs"]
             ]
-        except FileNotFoundError:
-            return None
-        except Exception:  # noqa: BLE001 - whatever is wrong with an entry (truncated, foreign, old): a miss
+        except (KeyError, TypeError):  # a tree of another shape: a miss
             _unlink(path)
             return None
         try:
@@ -263,7 +263,6 @@ class PackStore:
             os.replace(tmp, path)  # atomic: a reader never sees half an entry
         except (OSError, TypeError, AttributeError, pickle.PicklingError):
             pass  # a read-only cache folder, or a tree that cannot be stored: the packs load as before
-            pass
 
 
 def _unlink(path: Path) -> None:

@@ -47,7 +47,8 @@ from typing import Any
 
 from linter.core.findings import EvaluationResult
 from linter.core.model import SCHEMA_VERSION, Document
-from linter.dsl.pack import PackStore
+from linter.dsl import nodes
+from linter.dsl.pack import PackStore, parse_rule_file
 
 CACHE_LAYOUT = "v1"  # bump when an entry's format changes
 
@@ -169,8 +170,8 @@ class Cache:
             evict(self.root, self.max_bytes)
             self.wrote = False
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.dir / kind / key[:2] / f"{key}.json"
+    def _path(self, kind: str, key: str, suffix: str = ".json") -> Path:
+        return self.dir / kind / key[:2] / f"{key}{suffix}"
 
     def _read(self, kind: str, key: str) -> Any:
         path = self._path(kind, key)
@@ -232,23 +233,15 @@ class Cache:
     # -- rule files ----------------------------------------------------------------------------
     def rule_file_parser(self, code: str) -> Callable[[Path], Any]:
         """A drop-in for :func:`linter.dsl.parser.parse_file` that answers from the cache."""
-        from linter.dsl import nodes
-        from linter.dsl.parser import parse_file
-
         def parse(path: Path) -> Any:
             source = path.read_bytes()
             key = digest(str(path), hashlib.sha256(source).hexdigest(), code)
-            entry = self._path("rules", key).with_suffix(".pickle")
-            try:
-                tree = nodes.load_tree(entry.read_bytes())
-            except FileNotFoundError:
-                pass
-            except Exception:  # noqa: BLE001 - whatever is wrong with an entry (truncated, foreign, old): a miss
-                _unlink(entry)
-            else:
+            entry = self._path("rules", key, ".pickle")
+            tree = nodes.read_tree_file(entry)
+            if tree is not None:
                 _touch(entry)
                 return tree
-            tree = parse_file(path)  # a file with errors raises: never cached
+            tree = parse_rule_file(path)  # imports the parser (and lark) on a miss only; a file with errors raises
             self._write_bytes(entry, nodes.dump_tree(tree))
             return tree
 
