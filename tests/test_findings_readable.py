@@ -29,6 +29,7 @@ from support import REPO
 
 from linter.core.catalogue import STANDARD_TABLES
 from linter.core.findings import Evidence, Finding, Location, Operand
+from linter.core.results import FileResult, RunResult
 from linter.reporters.common import numbers_text, table_label
 
 # every internal table key the catalogue knows (not inside a rule id such as FL.C.07.three_public): none may reach
@@ -283,3 +284,40 @@ def test_numbers_take_unit_and_precision_from_the_printed_value() -> None:
     assert table_label(cell, tables) == "公开05表 一般公共预算财政拨款支出决算表"
     assert table_label(Location(table="performance_overall")) == "部门整体支出绩效自评表"
     assert Location(table="performance_overall", page=39).describe() == "部门整体支出绩效自评表 第39页"
+
+
+def _run_with(message: str) -> RunResult:
+    from linter.core.findings import EvaluationResult
+
+    finding = Finding("T.1", "error", message, "标题", location=Location(page=3))
+    return RunResult([FileResult(Path("r.pdf"), result=EvaluationResult(findings=[finding]))], [])
+
+
+def test_text_on_a_pipe_is_plain_and_a_report_cannot_rewrite_the_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Off a terminal the report is written as plain lines (rich, a twentieth of a second to import, is not
+    needed); control characters from a report's text (a carriage return, an escape sequence) are dropped."""
+    import io
+
+    from linter.reporters.text import TextReporter
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    out = io.StringIO()
+    TextReporter().report(_run_with("合计\r不等\x1b[2K，见[bold]表[/bold]\t一"), out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "r.pdf"
+    assert lines[1] == "    错误 第3页 T.1 合计不等[2K，见[bold]表[/bold]\t一"
+    assert "\x1b" not in out.getvalue() and "\r" not in out.getvalue()
+
+
+def test_text_in_colour_when_asked_says_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from linter.reporters.text import TextReporter
+
+    plain, coloured = io.StringIO(), io.StringIO()
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    TextReporter().report(_run_with("合计不等，见[bold]表[/bold]"), plain)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    TextReporter().report(_run_with("合计不等，见[bold]表[/bold]"), coloured)
+    assert "\x1b[" in coloured.getvalue()
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.getvalue()) == plain.getvalue()

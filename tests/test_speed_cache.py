@@ -88,6 +88,7 @@ def test_a_check_with_the_packs_in_the_store_never_imports_lark(reports: Path, t
                            env=env, timeout=300)
     assert again.returncode == first.returncode and again.stdout == first.stdout
     assert " lark" not in again.stderr and "linter.dsl.parser" not in again.stderr
+    assert " rich" not in again.stderr  # the report goes to a pipe: plain lines, no terminal library
 
 
 def test_a_damaged_pack_entry_is_a_miss(tmp_path: Path) -> None:

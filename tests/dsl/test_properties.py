@@ -58,3 +58,28 @@ def test_outcome_never_depends_on_row_order(parts, cents_off, rnd):
     assert [(f.severity, f.kind, f.args["lhs"], f.args["rhs"]) for f in a.findings] == [
         (f.severity, f.kind, f.args["lhs"], f.args["rhs"]) for f in b.findings
     ]
+
+
+def _repeat_by_definition(t: str, i: int, shortest: int) -> str | None:
+    """``repeats()``' phrase at ``i`` as defined: every length from the longest down, written again directly or
+    after one punctuation mark, and not a run of punctuation (the function itself only tries the likely ends)."""
+    from linter.core.text import normalise_label
+
+    for length in range(min(40, (len(t) - i) // 2), shortest - 1, -1):
+        phrase = t[i : i + length]
+        for gap in ("", *"，、；,;"):
+            if t.startswith(gap + phrase, i + length) and normalise_label(phrase):
+                return t[i : i + length + len(gap) + length]
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="好好支出，，、；,; 一二ab", max_size=60), st.data())
+def test_repeats_finds_the_phrase_its_definition_does(text, data):
+    from linter.dsl.functions.wording_functions import _repeat_at
+
+    if not text:
+        return
+    i = data.draw(st.integers(0, len(text) - 1))
+    shortest = data.draw(st.integers(1, 6))
+    assert _repeat_at(text, i, shortest) == _repeat_by_definition(text, i, shortest)

@@ -5,11 +5,10 @@ everything found); ``--statistics`` prints one line per rule with its count inst
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from collections.abc import Callable
 from typing import TextIO
-
-from rich.console import Console
-from rich.markup import escape
 
 from linter.core.findings import Finding
 from linter.core.results import FileResult, RunResult
@@ -31,18 +30,23 @@ SEVERITY_STYLE = {"error": ("错误", "bold red"), "warning": ("警告", "yellow
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
 
 
-def _finding(console: Console, f: Finding, tables: Tables) -> None:
+# A line is a list of (text, style) pieces; style is a rich style, or "" for plain text.
+Line = list[tuple[str, str]]
+Writer = Callable[[Line], None]
+
+
+def _finding(write: Writer, f: Finding, tables: Tables) -> None:
     _, style = SEVERITY_STYLE[f.severity]
     page = page_text(f.location) or "无页码"
-    console.print(f"    [{style}]{finding_tag(f)}[/] {page} [bold]{escape(f.rule_id)}[/] {escape(f.message)}")
+    write([("    ", ""), (finding_tag(f), style), (f" {page} ", ""), (f.rule_id, "bold"), (f" {f.message}", "")])
     details = [d for d in (place(f.location, tables), numbers_text(f, tables)) if d]
     if details:
-        console.print(f"      [dim]{escape('  '.join(details))}[/dim]")
+        write([("      ", ""), ("  ".join(details), "dim")])
     also = also_text(f, tables)
     if also:
-        console.print(f"      [dim]{escape(also)}[/dim]")
+        write([("      ", ""), (also, "dim")])
     if f.related:
-        console.print(f"      [dim]{escape(related_text(f, tables))}[/dim]")
+        write([("      ", ""), (related_text(f, tables), "dim")])
 
 
 def rounding_line(notes: list[Finding]) -> str:
@@ -59,40 +63,62 @@ class TextReporter:
     def __init__(self, display: DisplayOptions | None = None) -> None:
         self.display = display or DisplayOptions()
 
-    def _file(self, console: Console, run: RunResult, fr: FileResult) -> None:
-        console.print(f"[bold]{escape(str(fr.path))}[/bold]")
+    def _file(self, write: Writer, run: RunResult, fr: FileResult) -> None:
+        write([(str(fr.path), "bold")])
         if not fr.checked:
             assert fr.error is not None
-            console.print(f"  [bold red]未检查 / not checked[/]: {escape(fr.error.message)}")
+            write([("  ", ""), ("未检查 / not checked", "bold red"), (f": {fr.error.message}", "")])
             return
         tables = tables_of(fr)
         shown = sorted(self.display.shown(fr.result.findings), key=rank_key)
         notes = [f for f in shown if f.kind == "rounding"]
         for f in shown:
             if f.kind != "rounding" or self.display.show_info:
-                _finding(console, f, tables)
+                _finding(write, f, tables)
         if notes and not self.display.show_info:
-            console.print(f"    [cyan]{escape(rounding_line(notes))}[/]")
+            write([("    ", ""), (rounding_line(notes), "cyan")])
         for err in fr.result.errors:
-            console.print(f"    [bold red]规则出错 / rule error[/] {escape(err.rule_id)}: {escape(err.message)}")
+            write([("    ", ""), ("规则出错 / rule error", "bold red"), (f" {err.rule_id}: {err.message}", "")])
         if fr.part_of is not None:
-            console.print(f"  [dim]与 {escape(str(fr.part_of))} 合为一份报告检查，规则结果见该文件 / "
-                          "one report with that file: its rule outcomes are listed there[/dim]")
+            write([("  ", ""), (f"与 {fr.part_of} 合为一份报告检查，规则结果见该文件 / "
+                                "one report with that file: its rule outcomes are listed there", "dim")])
             return
         st = fr.rule_statuses()
-        console.print(
-            "  [dim]规则 / rules: " + "，".join(f"{STATUS_ZH[s]} {st.get(s, 0)}" for s in STATUS_ZH) + "[/dim]"
-        )
+        write([("  ", ""), ("规则 / rules: " + "，".join(f"{STATUS_ZH[s]} {st.get(s, 0)}" for s in STATUS_ZH), "dim")])
 
     def report(self, run: RunResult, stream: TextIO) -> None:
-        console = Console(file=stream, highlight=False, soft_wrap=True)
+        write = _writer(stream)
         if self.display.statistics:
             for line in statistics_lines(run, self.display):
-                console.print(escape(line))
+                write([(line, "")])
         else:
             for fr in run.files:
-                self._file(console, run, fr)
-        console.print(summary_line(run, self.display))
+                self._file(write, run, fr)
+        write([(summary_line(run, self.display), "")])
+
+
+# C0 control characters a report's text may carry (a hostile PDF's): a carriage return or an escape sequence would
+# rewrite what a log shows. Tabs and newlines stay.
+_CONTROLS = {c: None for c in (*range(0x20), 0x7F) if c not in (0x09, 0x0A)}
+
+
+def _writer(stream: TextIO) -> Writer:
+    """Colour through rich on a terminal (or when FORCE_COLOR asks for it); plain lines otherwise (a pipe, a
+    file, pre-commit, CI), without importing rich: a twentieth of a second of every such run."""
+    if _isatty(stream) or os.environ.get("FORCE_COLOR"):
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+        return lambda line: console.print(Text.assemble(*((text, style or None) for text, style in line)))
+    return lambda line: stream.write("".join(text for text, _ in line).translate(_CONTROLS) + "\n")
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
 
 
 def statistics_lines(run: RunResult, display: DisplayOptions | None = None) -> list[str]:

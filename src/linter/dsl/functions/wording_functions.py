@@ -45,11 +45,21 @@ _REPEAT_GAPS = frozenset({"，", "、", "；", ",", ";"})
 
 
 def _repeat_at(t: str, i: int, shortest: int) -> str | None:
+    """The longest phrase (``shortest`` to 40 characters) starting at ``i`` that is written again directly or after
+    one punctuation mark. Only the ends ``j`` where the phrase could begin again are tried: where its first
+    character occurs again (directly) or follows one mark (after it). A sentence seldom has more than one or two,
+    where trying every length took 40 slices per character."""
     first = t[i]
-    for length in range(min(40, (len(t) - i) // 2), shortest - 1, -1):
-        j = i + length
-        # the same phrase again, directly or after one punctuation mark; the phrase is sliced only when the next
-        # character could begin it again
+    lo, hi = i + shortest, i + min(40, (len(t) - i) // 2)
+    ends: set[int] = set()
+    k = t.find(first, lo, hi + 2)
+    while k >= 0:
+        ends.update((k, k - 1))
+        k = t.find(first, k + 1, hi + 2)
+    for j in sorted(ends, reverse=True):  # the longest phrase first
+        if not lo <= j <= hi:
+            continue
+        length = j - i
         after = t[j]
         if after == first and t.startswith(t[i:j], j):
             gap = 0
@@ -57,8 +67,7 @@ def _repeat_at(t: str, i: int, shortest: int) -> str | None:
             gap = 1
         else:
             continue
-        a = t[i:j]
-        if normalise_label(a):  # a run of punctuation or spaces is not a phrase
+        if normalise_label(t[i:j]):  # a run of punctuation or spaces is not a phrase
             return t[i : j + gap + length]
     return None
 
