@@ -110,8 +110,16 @@ def _writer(stream: TextIO) -> Writer:
         from rich.text import Text
 
         console = Console(file=stream, highlight=False, soft_wrap=True)
-        return lambda line: console.print(Text.assemble(*((text, style or None) for text, style in line)))
-    return lambda line: stream.write("".join(text for text, _ in line).translate(_CONTROLS) + "\n")
+
+        def coloured(line: Line) -> None:
+            console.print(Text.assemble(*line))  # rich reads "" as no style
+
+        return coloured
+
+    def plain(line: Line) -> None:
+        stream.write("".join(text for text, _ in line).translate(_CONTROLS) + "\n")
+
+    return plain
 
 
 def _isatty(stream: TextIO) -> bool:
