@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import platform
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -67,6 +66,8 @@ def config_digest(run: RunResult) -> str | None:
 
 
 def python_version() -> str:
+    import platform  # only the logs name it: not imported by every run
+
     return platform.python_version()
 
 
