@@ -321,3 +321,19 @@ def test_text_in_colour_when_asked_says_the_same(monkeypatch: pytest.MonkeyPatch
     TextReporter().report(_run_with("合计不等，见[bold]表[/bold]"), coloured)
     assert "\x1b[" in coloured.getvalue()
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.getvalue()) == plain.getvalue()
+    # in colour too, a report's own escape sequence does not reach the terminal
+    hostile = io.StringIO()
+    TextReporter().report(_run_with("合计\x1b[2K不等"), hostile)
+    assert "合计[2K不等" in re.sub(r"\x1b\[[0-9;]*m", "", hostile.getvalue())
+    assert "\x1b[2K" not in hostile.getvalue()
+
+
+def test_each_run_id_is_a_fresh_version_4_uuid() -> None:
+    """The run id ties a run's log records together: made without the uuid module, it is still one."""
+    import uuid
+
+    ids = {RunResult([], []).run_id for _ in range(200)}
+    assert len(ids) == 200
+    for run_id in ids:
+        u = uuid.UUID(hex=run_id)
+        assert u.version == 4 and u.variant == uuid.RFC_4122 and u.hex == run_id

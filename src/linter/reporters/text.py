@@ -98,13 +98,14 @@ class TextReporter:
 
 
 # C0 control characters a report's text may carry (a hostile PDF's): a carriage return or an escape sequence would
-# rewrite what a log shows. Tabs and newlines stay.
+# rewrite what a terminal or a log shows. Tabs and newlines stay.
 _CONTROLS = {c: None for c in (*range(0x20), 0x7F) if c not in (0x09, 0x0A)}
 
 
 def _writer(stream: TextIO) -> Writer:
     """Colour through rich on a terminal (or when FORCE_COLOR asks for it); plain lines otherwise (a pipe, a
-    file, pre-commit, CI), without importing rich: a twentieth of a second of every such run."""
+    file, pre-commit, CI), without importing rich: a twentieth of a second of every such run. Either way the
+    text is written without control characters."""
     if _isatty(stream) or os.environ.get("FORCE_COLOR"):
         from rich.console import Console
         from rich.text import Text
@@ -112,7 +113,7 @@ def _writer(stream: TextIO) -> Writer:
         console = Console(file=stream, highlight=False, soft_wrap=True)
 
         def coloured(line: Line) -> None:
-            console.print(Text.assemble(*line))  # rich reads "" as no style
+            console.print(Text.assemble(*((text.translate(_CONTROLS), style) for text, style in line)))
 
         return coloured
 
