@@ -342,6 +342,7 @@ class _Aggregator(PDFPageAggregator):
         self.ytop = 0.0  # the page's top in device space: y grows downwards from it in our coordinates
         self.box: Rect = (0, 0, 0, 0)  # what a reader sees of the page (:func:`_page_box`)
         self._bold: dict[object, bool] = {}  # font name → a bold face?
+        self._glyphs: dict[object, dict[int, tuple[str, float]]] = {}  # font → code → (text, width)
 
     def _count(self, n: int) -> None:
         self.objects += n
@@ -369,12 +370,19 @@ class _Aggregator(PDFPageAggregator):
         """What ``PDFLayoutAnalyzer.render_char`` and ``LTChar`` compute (the same arithmetic, so the same boxes),
         straight into a :class:`Char`; returns the advance."""
         self._count(1)
-        try:
-            text = font.to_unichr(cid)
-            assert isinstance(text, str), str(type(text))
-        except PDFUnicodeNotDefined:
-            text = self.handle_undefined_char(font, cid)
-        adv = font.char_width(cid) * fontsize * scaling
+        glyphs = self._glyphs.get(font)
+        if glyphs is None:
+            glyphs = self._glyphs[font] = {}
+        glyph = glyphs.get(cid)
+        if glyph is None:  # a font maps a code to the same text and width on every page: look them up once
+            try:
+                text = font.to_unichr(cid)
+                assert isinstance(text, str), str(type(text))
+            except PDFUnicodeNotDefined:
+                text = self.handle_undefined_char(font, cid)
+            glyph = glyphs[cid] = (text, font.char_width(cid))
+        text = glyph[0]
+        adv = glyph[1] * fontsize * scaling
         vertical = font.is_vertical()
         if vertical:
             textdisp = font.char_disp(cid)
@@ -386,11 +394,14 @@ class _Aggregator(PDFPageAggregator):
         else:
             descent = font.get_descent() * fontsize
             bbox = (0, descent + rise, adv, descent + rise + fontsize)
-        (x0, y0, x1, y1) = apply_matrix_rect(matrix, bbox)
-        if x1 < x0:
-            (x0, x1) = (x1, x0)
-        if y1 < y0:
-            (y0, y1) = (y1, y0)
+        # pdfminer's apply_matrix_rect written out: the same arithmetic and order (so the same boxes, to the bit),
+        # without its five calls per glyph
+        (a, b, c, d, e, f) = matrix
+        (bx0, by0, bx1, by1) = bbox
+        xs = (a * bx0 + c * by0 + e, a * bx0 + c * by1 + e, a * bx1 + c * by0 + e, a * bx1 + c * by1 + e)
+        ys = (b * bx0 + d * by0 + f, b * bx1 + d * by0 + f, b * bx1 + d * by1 + f, b * bx0 + d * by1 + f)
+        x0, x1 = min(xs), max(xs)
+        y0, y1 = min(ys), max(ys)
         if not text or text.isspace() and text != " ":
             return adv
         clip = self.clip
