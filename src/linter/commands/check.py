@@ -25,6 +25,7 @@ from typing import Any
 
 from linter.commands.common import (
     EXIT_USAGE,
+    Setup,
     add_output_options,
     add_run_options,
     execute,
@@ -134,9 +135,17 @@ class _Logs:
 
 
 def run(args: argparse.Namespace) -> int:
-    s = setup(args)
+    s = setup(args, parse_early=list(args.files))
     if isinstance(s, int):
         return s
+    try:
+        return _run(args, s)
+    finally:
+        if s.prefetch is not None:
+            s.prefetch.close()
+
+
+def _run(args: argparse.Namespace, s: Setup) -> int:
     config = s.config
     formats = s.session.reporters
     fmt = getattr(args, "format", "text") or "text"

@@ -22,9 +22,11 @@ from linter.core.config import Config, ConfigError, apply_cli, load_config, spli
 from linter.core.limits import Limits, MiB
 from linter.core.results import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult
 from linter.dsl import DslError, RulePack
+from linter.run import prefetch
 from linter.run.cache import Cache, pack_store
 from linter.run.check import Progress as RunProgress
 from linter.run.check import run_check, utc_now
+from linter.run.prefetch import Prefetch
 from linter.session import Session
 
 EXIT_USAGE = EXIT_NOT_CHECKED
@@ -217,14 +219,17 @@ class Setup:
     session: Session
     packs: list[RulePack]
     cache: Cache | None = None
+    prefetch: Prefetch | None = None  # the parse of the run's one report, started before the packs were loaded
 
     @property
     def config(self) -> Config:
         return self.session.config
 
 
-def setup(args: argparse.Namespace) -> Setup | int:
-    """Configuration, the session (plugins) and rule packs, or the exit code of what went wrong (message printed)."""
+def setup(args: argparse.Namespace, parse_early: list[Path] | None = None) -> Setup | int:
+    """Configuration, the session (plugins) and rule packs, or the exit code of what went wrong (message printed).
+    ``parse_early``: the run's inputs, whose parse may start before the packs are loaded (:mod:`linter.run.prefetch`);
+    the caller closes ``Setup.prefetch``."""
     try:
         config = effective_config(args)
     except ConfigError as exc:
@@ -232,6 +237,18 @@ def setup(args: argparse.Namespace) -> Setup | int:
         return EXIT_USAGE
     session = Session.build(config)  # a plugin that cannot be loaded stops the command (cli.main: one line, exit 2)
     cache = Cache(config.effective_cache_dir(), config.cache_max_mb) if config.cache else None
+    early = prefetch.start(parse_early, config, session, cache) if parse_early is not None else None
+    s = _load(args, config, session, cache)
+    if isinstance(s, int):
+        if early is not None:
+            early.close()
+        return s
+    s.prefetch = early
+    return s
+
+
+def _load(args: argparse.Namespace, config: Config, session: Session, cache: Cache | None) -> Setup | int:
+    """The rule packs, and the checks of the configuration against them and the plugins."""
     try:
         # the compiled-pack cache is used with --no-cache too: it never changes what a rule finds
         store = pack_store(config.effective_cache_dir(), session.plugin_versions())
@@ -421,7 +438,7 @@ def execute(args: argparse.Namespace, s: Setup, baseline: Baseline | None = None
             result = run_check(
                 args.files, s.packs, s.session, cache=cache, baseline=baseline,
                 on_start=on_start, on_file=on_file, on_progress=on_progress,
-                resume=resume, on_resumed=on_resumed if resume is not None else None,
+                resume=resume, on_resumed=on_resumed if resume is not None else None, prefetch=s.prefetch,
             )
         except KeyboardInterrupt:  # before the run's own handler was in place, or after it
             if log is not None and started:

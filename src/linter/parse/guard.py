@@ -124,6 +124,34 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _start(ctx: Any, work: Callable[[Any], Any], job: Any, limits: Limits) -> tuple[Connection, Any, float]:
+    """Fork a worker for ``work(job)``: the end of the pipe its outcome comes through, the process, the deadline."""
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker_main, args=(sender, work, job, limits, os.getpid()), daemon=True)
+    proc.start()
+    sender.close()
+    return receiver, proc, time.monotonic() + limits.timeout
+
+
+def _receive(conn: Connection, proc: Any, limits: Limits) -> Any:
+    """The outcome a worker sent (what ``work`` returned, or an InputError)."""
+    try:
+        status, payload = conn.recv()
+        return payload if status == "ok" else InputError(*payload)
+    except (EOFError, OSError, pickle.UnpicklingError):
+        # died without a word, or in the middle of one (the kernel's OOM killer while the result was being
+        # sent): name the cause from the exit status; it costs this file, not the batch
+        proc.join(5)
+        return worker_died(proc.exitcode, limits)
+
+
+def _end(conn: Connection, proc: Any) -> None:
+    if proc.is_alive():
+        proc.kill()
+    proc.join()
+    conn.close()
+
+
 def run_guarded(jobs: Sequence[J], work: Callable[[J], Any], limits: Limits, workers: int,
                 done: Callable[[J, Any], None]) -> None:
     """Run ``work(job)`` for each job in up to ``workers`` forked processes at once, each under ``limits``;
@@ -135,44 +163,49 @@ def run_guarded(jobs: Sequence[J], work: Callable[[J], Any], limits: Limits, wor
         while queue or running:
             while queue and len(running) < max(1, workers):
                 job = queue.pop()
-                receiver, sender = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_worker_main, args=(sender, work, job, limits, os.getpid()), daemon=True)
-                proc.start()
-                sender.close()
-                running[receiver] = (job, proc, time.monotonic() + limits.timeout)
+                conn, proc, deadline = _start(ctx, work, job, limits)
+                running[conn] = (job, proc, deadline)
             now = time.monotonic()
             soonest = min(deadline for _, _, deadline in running.values())
             ready = wait(list(running), timeout=max(0.0, soonest - now))
             finished: list[tuple[Connection, Any]] = []
-            for conn in ready:
-                assert isinstance(conn, Connection)
-                try:
-                    status, payload = conn.recv()
-                    outcome: Any = payload if status == "ok" else InputError(*payload)
-                except (EOFError, OSError, pickle.UnpicklingError):
-                    # died without a word, or in the middle of one (the kernel's OOM killer while the result was
-                    # being sent): name the cause from the exit status; it costs this file, not the batch
-                    proc = running[conn][1]
-                    proc.join(5)
-                    outcome = worker_died(proc.exitcode, limits)
-                finished.append((conn, outcome))
+            for ready_conn in ready:
+                assert isinstance(ready_conn, Connection)
+                finished.append((ready_conn, _receive(ready_conn, running[ready_conn][1], limits)))
             now = time.monotonic()
             for conn, (_job, _proc, deadline) in list(running.items()):
                 if conn not in ready and now >= deadline:
                     finished.append((conn, timeout_error(limits)))
             for conn, outcome in finished:
                 job, proc, _ = running.pop(conn)
-                if proc.is_alive():
-                    proc.kill()
-                proc.join()
-                conn.close()
+                _end(conn, proc)
                 done(job, outcome)
     finally:
         for conn, (_job, proc, _) in running.items():
-            if proc.is_alive():
-                proc.kill()
-            proc.join()
-            conn.close()
+            _end(conn, proc)
+
+
+class GuardedTask:
+    """One ``work(job)`` started in a worker under ``limits`` now, its outcome taken later: what ``work``
+    returned, or an InputError (:meth:`outcome`). :meth:`close` stops a worker whose outcome is not wanted."""
+
+    def __init__(self, work: Callable[[J], Any], job: J, limits: Limits) -> None:
+        self.limits = limits
+        self.conn, self.proc, self.deadline = _start(_context(), work, job, limits)
+        self.closed = False
+
+    def outcome(self) -> Any:
+        """Wait (until the deadline at most) for the outcome; the worker is ended either way."""
+        try:
+            ready = wait([self.conn], timeout=max(0.0, self.deadline - time.monotonic()))
+            return _receive(self.conn, self.proc, self.limits) if ready else timeout_error(self.limits)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            _end(self.conn, self.proc)
 
 
 def parse_guarded(path: Path, limits: Limits, pm: pluggy.PluginManager) -> Document:

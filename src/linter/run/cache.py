@@ -213,6 +213,10 @@ class Cache:
             _unlink(self._path("models", key))
             return None
 
+    def has_model(self, key: str) -> bool:
+        """Whether a model is stored under ``key`` (without reading it: a damaged entry still counts)."""
+        return self._path("models", key).is_file()
+
     def put_model(self, key: str, document: Document) -> None:
         self._write("models", key, {"model": document.to_dict()})
 

@@ -26,9 +26,9 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.core.baseline import Baseline, split_findings
 from linter.core.config import Config, ConfigError
@@ -55,6 +55,9 @@ from linter.run.cache import Cache, code_version, digest
 from linter.run.interrupts import Interrupts, stopped_in_worker
 from linter.run.sets import alone, run_set_phase
 from linter.session import Session
+
+if TYPE_CHECKING:
+    from linter.run.prefetch import Prefetch
 
 KEEP_MODELS = 200  # up to this many files, workers hand their models to the report phase; beyond, it reads the cache
 
@@ -120,6 +123,8 @@ class _Plan:
     profile: str | None
     cache: Cache | None
     keep_models: bool = False  # the set phase needs the documents: workers send them back
+    # models parsed before the run (linter.run.prefetch): a forked worker finds its file's here, in memory
+    parsed: dict[Path, Document] = field(default_factory=dict)
 
 
 def _evaluate(plan: _Plan, job: _Job, document: Document) -> tuple[DocInfo, EvaluationResult]:
@@ -185,18 +190,22 @@ def open_executor(session: Session, name: str, options: dict[str, Any]) -> Execu
 def _work(
     plan: _Plan, job: _Job, in_worker: bool
 ) -> tuple[DocInfo, EvaluationResult, str | None, Document | None]:
-    """Parse (or take the cached model) and evaluate; in a worker, under the guard's limits."""
+    """Parse (or take the model parsed before the run, or the cached one) and evaluate; in a worker, under the
+    guard's limits."""
     if in_worker and stopped_in_worker():
         os._exit(0)  # forked after a Ctrl-C: the run is stopping, and waits for no one
-    document = plan.cache.get_model(job.model_key) if plan.cache is not None and job.model_key else None
-    cached = "model" if document is not None else None
+    document = plan.parsed.get(job.path)
+    cached = None
+    if document is None and plan.cache is not None and job.model_key:
+        document = plan.cache.get_model(job.model_key)
+        cached = "model" if document is not None else None
     if document is None:
         if in_worker:
             document = parse_limited(job.path, plan.limits, plan.session.pm)
         else:  # no worker: the parser still enforces the limits it can check itself (streams, pages, objects)
             document = plan.session.parse(job.path)
-        if plan.cache is not None and job.model_key:
-            plan.cache.put_model(job.model_key, document)
+    if cached is None and plan.cache is not None and job.model_key:
+        plan.cache.put_model(job.model_key, document)
     info, result = _evaluate(plan, job, document)
     return info, result, cached, document if plan.keep_models else None
 
@@ -241,6 +250,7 @@ def run_check(
     on_progress: Callable[[Progress], None] | None = None,
     resume: Callable[[Path, str | None], int | None] | None = None,
     on_resumed: Callable[[Path], None] | None = None,
+    prefetch: Prefetch | None = None,
 ) -> RunResult:
     """Check every file with the session's plugins and configuration (limits, jobs, selection, profile).
 
@@ -255,7 +265,10 @@ def run_check(
 
     Ctrl-C stops the run, not the caller: the workers are stopped, the files finished so far are finalised and
     delivered to ``on_file`` (without the cross-document rules when those were still to run), and the run comes
-    back with ``interrupted`` set."""
+    back with ``interrupted`` set.
+
+    ``prefetch``: the parse of the run's one report, started before the packs were loaded (:mod:`linter.run.prefetch`);
+    the run takes its model, or stops it when the report needs no parsing."""
     config = session.config
     limits = config.limits()
     plugins = session.plugin_versions()
@@ -346,8 +359,12 @@ def run_check(
     phase = "files"
     with interrupts:
         try:
-            _check_files(files, todo, finish, skip, resume, cache, code, rules_key, config, plan, session, limits,
-                         models, model_keys, interrupts)
+            try:
+                _check_files(files, todo, finish, skip, resume, cache, code, rules_key, config, plan, session,
+                             limits, models, model_keys, interrupts, prefetch)
+            finally:
+                if prefetch is not None:
+                    prefetch.close()
             if deferred:
                 phase = "sets"
                 set_keys = _SetKeys(cache, digest("set", rules_key, ",".join(r.id for r in set_rules)))
@@ -391,7 +408,7 @@ def _check_files(files: list[Path], todo: list[_Job], finish: Callable[[int, Fil
                  skip: Callable[[int, Path, int], None], resume: Callable[[Path, str | None], int | None] | None,
                  cache: Cache | None, code: str, rules_key: str, config: Config, plan: _Plan, session: Session,
                  limits: Limits, models: dict[Path, Document], model_keys: dict[Path, str],
-                 interrupts: Interrupts) -> None:
+                 interrupts: Interrupts, prefetch: Prefetch | None) -> None:
     """Each file: resumed, answered by the result cache, or checked by the executor (or in this process)."""
     for i, path in enumerate(files):
         try:
@@ -418,6 +435,12 @@ def _check_files(files: list[Path], todo: list[_Job], finish: Callable[[int, Fil
             if hit is not None:
                 finish(i, FileResult(path, DocInfo.from_dict(hit[0]), result=hit[1], sha256=sha, cached="result"))
                 continue
+        parsed = prefetch.take(path, sha) if prefetch is not None else None
+        if isinstance(parsed, InputError):  # as the rules' worker would have found it
+            finish(i, FileResult(path, error=parsed, sha256=sha))
+            continue
+        if parsed is not None:
+            plan.parsed[path] = parsed
         todo.append(_Job(i, path, sha, model_key, result_key, own_profile))
 
     def done(job: _Job, outcome: Any) -> None:
