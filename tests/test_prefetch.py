@@ -49,7 +49,7 @@ def test_closing_a_guarded_task_stops_its_worker() -> None:
 
 def test_the_parse_of_a_lone_report_starts_early(fixture_pdf: Path, fixture_doc) -> None:
     session = session_for()
-    early = prefetch.start([fixture_pdf], session.config, session, None)
+    early = prefetch.start([fixture_pdf], session.config, None)
     assert early is not None
     sha = early.sha256
     try:
@@ -62,17 +62,16 @@ def test_the_parse_of_a_lone_report_starts_early(fixture_pdf: Path, fixture_doc)
 
 def test_a_report_changed_since_is_parsed_again(fixture_pdf: Path) -> None:
     session = session_for()
-    early = prefetch.start([fixture_pdf], session.config, session, None)
+    early = prefetch.start([fixture_pdf], session.config, None)
     assert early is not None
     assert early.take(fixture_pdf, "0" * 64) is None
     assert not early.taken and not early.task.proc.is_alive()
 
 
-@pytest.mark.parametrize("case", ["two reports", "no worker", "dask", "folder", "missing", "model cached"])
+@pytest.mark.parametrize("case", ["two reports", "no worker", "dask", "folder", "missing"])
 def test_nothing_is_started_where_it_cannot_help(case: str, fixture_pdf: Path, tmp_path: Path) -> None:
     config = Config()
     paths = [fixture_pdf]
-    cache = None
     if case == "two reports":
         paths = [fixture_pdf, fixture_pdf]
     elif case == "no worker":
@@ -83,15 +82,35 @@ def test_nothing_is_started_where_it_cannot_help(case: str, fixture_pdf: Path, t
         paths = [fixture_pdf.parent]
     elif case == "missing":
         paths = [tmp_path / "nowhere.pdf"]
-    elif case == "model cached":
-        import hashlib
+    assert prefetch.start(paths, config, None) is None
 
-        session = session_for()
-        cache = Cache(tmp_path / "cache")
-        key = digest(hashlib.sha256(fixture_pdf.read_bytes()).hexdigest(), code_version(session.plugin_versions()))
-        cache.put_model(key, parse_limited(fixture_pdf, Limits(), session.pm))
-    session = session_for(config=config)
-    assert prefetch.start(paths, config, session, cache) is None
+
+def test_a_model_in_the_cache_is_not_parsed_again(fixture_pdf: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    session = session_for()
+    cache = Cache(tmp_path / "cache")
+    key = digest(hashlib.sha256(fixture_pdf.read_bytes()).hexdigest(), code_version(session.plugin_versions()))
+    early = prefetch.start([fixture_pdf], session.config, cache)
+    assert early is not None
+    assert isinstance(early.take(fixture_pdf, early.sha256), Document)  # no model yet: parsed
+    cache.put_model(key, parse_limited(fixture_pdf, Limits(), session.pm))
+    early = prefetch.start([fixture_pdf], session.config, cache)
+    assert early is not None
+    assert early.take(fixture_pdf, early.sha256) is None and not early.taken  # the run reads the cache
+
+
+def test_a_plugin_the_worker_cannot_load_leaves_the_parse_to_the_run(fixture_pdf: Path, monkeypatch) -> None:
+    # the run builds the same plugins and reports what is wrong; the worker does not turn it into a file's error
+    import linter.session.plugin_manager as plugin_manager
+
+    def broken(*args, **kwargs):
+        raise plugin_manager.PluginLoadError(None, "x", "坏插件", "broken plugin")
+
+    monkeypatch.setattr(plugin_manager, "make_manager", broken)
+    early = prefetch.start([fixture_pdf], Config(), None)
+    assert early is not None
+    assert early.take(fixture_pdf, early.sha256) is None and not early.taken
 
 
 @pytest.mark.parametrize("kind", ["report", "corrupt"])
@@ -103,7 +122,7 @@ def test_a_run_gives_the_same_result_with_the_parse_started_early(kind: str, fix
         path.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
     session = session_for()
     plain = run_check([path], default_packs, session)
-    early = prefetch.start([path], session.config, session, None)
+    early = prefetch.start([path], session.config, None)
     assert early is not None
     with_early = run_check([path], default_packs, session, prefetch=early)
     assert early.taken and not early.task.proc.is_alive()

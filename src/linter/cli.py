@@ -33,7 +33,9 @@ COMMANDS = (
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the arguments, only the command they name is loaded (each command
+    module imports what it runs on; ``check`` should not wait for the others'); without one, every command."""
     import argparse
     from importlib import import_module
 
@@ -45,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"fiscal-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for modname in COMMANDS:
+    named = f"linter.commands.{argv[0]}" if argv else None
+    for modname in (named,) if named in COMMANDS else COMMANDS:
         try:
             module = import_module(modname)
         except ModuleNotFoundError as exc:
@@ -90,8 +93,9 @@ def _start(argv: Sequence[str] | None) -> int:
             return replayed
         if replay.replayable(sys.argv[1:]):
             recorder = replay.Recorder(sys.argv[1:])
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(given)
+    args = parser.parse_args(given)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_NOT_CHECKED

@@ -21,7 +21,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.commands.common import (
     EXIT_USAGE,
@@ -41,8 +41,9 @@ from linter.core.results import EXIT_INTERRUPTED, FileResult, RunResult
 from linter.reporters.common import configure_display, pack_infos
 from linter.reporters.jsonl import ComplianceLog, JsonlReporter
 from linter.reporters.outputs import FileReporter
-from linter.run.check import pack_info
-from linter.run.resume import ResumedReport, ResumeLog, read_log
+
+if TYPE_CHECKING:
+    from linter.run.resume import ResumedReport, ResumeLog
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -146,6 +147,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, s: Setup) -> int:
+    from linter.run.check import pack_info
+    from linter.run.resume import read_log
+
     config = s.config
     formats = s.session.reporters
     fmt = getattr(args, "format", "text") or "text"

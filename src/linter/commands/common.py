@@ -15,19 +15,23 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from linter.core.baseline import Baseline
 from linter.core.config import Config, ConfigError, apply_cli, load_config, split_prefixes
 from linter.core.limits import Limits, MiB
 from linter.core.results import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult
-from linter.dsl import DslError, RulePack
 from linter.run import prefetch
-from linter.run.cache import Cache, pack_store
-from linter.run.check import Progress as RunProgress
-from linter.run.check import run_check, utc_now
-from linter.run.prefetch import Prefetch
-from linter.session import Session
+from linter.run.cache import Cache
+
+if TYPE_CHECKING:
+    from linter.core.baseline import Baseline
+    from linter.dsl import DslError, RulePack
+    from linter.run.check import Progress as RunProgress
+    from linter.run.prefetch import Prefetch
+    from linter.session import Session
+
+# The session, the rule language and the run are imported where they are used: a check starts its report's parse
+# (linter.run.prefetch) before it loads them, so that they load while the report is read.
 
 EXIT_USAGE = EXIT_NOT_CHECKED
 EXIT_INTERRUPTED = 130
@@ -235,10 +239,17 @@ def setup(args: argparse.Namespace, parse_early: list[Path] | None = None) -> Se
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    session = Session.build(config)  # a plugin that cannot be loaded stops the command (cli.main: one line, exit 2)
     cache = Cache(config.effective_cache_dir(), config.cache_max_mb) if config.cache else None
-    early = prefetch.start(parse_early, config, session, cache) if parse_early is not None else None
-    s = _load(args, config, session, cache)
+    early = prefetch.start(parse_early, config, cache) if parse_early is not None else None
+    try:
+        from linter.session import Session
+
+        session = Session.build(config)  # a plugin that cannot be loaded stops the command (cli.main: one line, exit 2)
+        s = _load(args, config, session, cache)
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
     if isinstance(s, int):
         if early is not None:
             early.close()
@@ -249,6 +260,9 @@ def setup(args: argparse.Namespace, parse_early: list[Path] | None = None) -> Se
 
 def _load(args: argparse.Namespace, config: Config, session: Session, cache: Cache | None) -> Setup | int:
     """The rule packs, and the checks of the configuration against them and the plugins."""
+    from linter.dsl import DslError
+    from linter.run.cache import pack_store
+
     try:
         # the compiled-pack cache is used with --no-cache too: it never changes what a rule finds
         store = pack_store(config.effective_cache_dir(), session.plugin_versions())
@@ -401,6 +415,8 @@ def execute(args: argparse.Namespace, s: Setup, baseline: Baseline | None = None
     it written first). ``resume`` (``--resume``): ``resume(path, sha256)`` says whether a report is complete in
     the resumed log; the log gets ``log.resumed(run, path)`` in its place.
     """
+    from linter.run.check import run_check, utc_now
+
     cache = s.cache
     started: list[RunResult] = []
     logged: list[FileResult] = []

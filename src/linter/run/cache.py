@@ -43,12 +43,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.core.findings import EvaluationResult
 from linter.core.model import SCHEMA_VERSION, Document
-from linter.dsl import nodes
-from linter.dsl.pack import PackStore, parse_rule_file
+
+if TYPE_CHECKING:
+    from linter.dsl.pack import PackStore
 
 CACHE_LAYOUT = "v1"  # bump when an entry's format changes
 
@@ -96,6 +97,8 @@ def digest(*parts: str) -> str:
 
 def pack_store(root: Path, plugins: Iterable[tuple[str, str | None]] = ()) -> PackStore:
     """The compiled-pack cache in the cache folder ``root``, salted with :func:`code_version`."""
+    from linter.dsl.pack import PackStore
+
     return PackStore(root / CACHE_LAYOUT / "packs", code_version(plugins))
 
 
@@ -237,6 +240,9 @@ class Cache:
     # -- rule files ----------------------------------------------------------------------------
     def rule_file_parser(self, code: str) -> Callable[[Path], Any]:
         """A drop-in for :func:`linter.dsl.parser.parse_file` that answers from the cache."""
+        from linter.dsl import nodes
+        from linter.dsl.pack import parse_rule_file
+
         def parse(path: Path) -> Any:
             source = path.read_bytes()
             key = digest(str(path), hashlib.sha256(source).hexdigest(), code)

@@ -1,14 +1,15 @@
-"""A lone report's parse, started before the rule packs are loaded.
+"""A lone report's parse, started before the plugins, the rule language and the rule packs are loaded.
 
-Reading a PDF is most of a check, and loading the rule packs (and the modules behind them) is most of what comes
+Reading a PDF is most of a check, and loading the plugins, the rule language and the packs is most of what comes
 before it. With one report to check (a pre-commit hook on one changed file), :func:`start` forks the parse as soon
-as the plugins are known, and the run takes the model from it (:meth:`Prefetch.take`) instead of parsing in the
-rules' worker: the PDF is read on the machine's other core while this process loads the rules. Both stages run
-under the resource guard (:class:`linter.parse.guard.GuardedTask`), with the same outcome for a file that cannot
-be read, so what a run reports does not depend on whether its parse was started early.
+as the configuration is read: the worker builds its own plugin manager (the same plugins, without the rule
+language, which it does not need) and reads the PDF on the machine's other core while this process loads the rest.
+The run then takes the model (:meth:`Prefetch.take`) instead of parsing in the rules' worker. Both stages run under
+the resource guard (:class:`linter.parse.guard.GuardedTask`), with the same outcome for a file that cannot be read,
+so what a run reports does not depend on whether its parse was started early.
 
 Nothing is started where it cannot help: several inputs (the workers already keep the cores busy), no worker
-(``--timeout 0``), another executor, or a model already in the cache.
+(``--timeout 0``), another executor; and the worker parses nothing when the model is in the cache.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from typing import Any
 
 from linter.core.config import Config
 from linter.core.errors import InputError
+from linter.core.limits import Limits
 from linter.core.model import Document
 from linter.parse.documents import read_input
 from linter.parse.guard import GuardedTask, parse_limited
 from linter.run.cache import Cache, code_version, digest
-from linter.session import Session
 
 
 class Prefetch:
@@ -37,7 +38,7 @@ class Prefetch:
 
     def take(self, path: Path, sha256: str) -> Document | InputError | None:
         """The model of ``path`` (or why it could not be read), if this is its parse and the file still has the
-        bytes it was started on; None otherwise (the run parses it itself)."""
+        bytes it was started on; None otherwise, and when the model is in the cache (the run reads it there)."""
         if path != self.path or sha256 != self.sha256:
             self.close()
             return None
@@ -50,9 +51,31 @@ class Prefetch:
         self.task.close()
 
 
-def start(paths: list[Path], config: Config, session: Session, cache: Cache | None) -> Prefetch | None:
+class _Parse:
+    """In the worker: the plugins, then the model (None when the cache has it, or the plugins cannot be loaded:
+    the run then finds the model, or reports the plugin, itself)."""
+
+    def __init__(self, sha256: str, config: Config, cache: Cache | None) -> None:
+        self.sha256 = sha256
+        self.disabled = tuple(config.disable_plugins)
+        self.limits = config.limits()
+        self.cache = cache
+
+    def __call__(self, path: Path) -> Document | None:
+        from linter.session.plugin_manager import make_manager, plugin_versions
+
+        try:
+            pm = make_manager(self.disabled, functions=False)
+        except Exception:  # noqa: BLE001 - the run builds the same manager and reports what is wrong with it
+            return None
+        if self.cache is not None and self.cache.has_model(digest(self.sha256, code_version(plugin_versions(pm)))):
+            return None
+        return parse_limited(path, self.limits, pm)
+
+
+def start(paths: list[Path], config: Config, cache: Cache | None) -> Prefetch | None:
     """Start parsing the one report of a run, when that can shorten it (see the module's notes)."""
-    limits = config.limits()
+    limits: Limits = config.limits()
     if len(paths) != 1 or not limits.enabled or config.executor != "local":
         return None
     path = paths[0]
@@ -62,7 +85,4 @@ def start(paths: list[Path], config: Config, session: Session, cache: Cache | No
         sha = hashlib.sha256(read_input(path)).hexdigest()
     except (OSError, InputError):  # the run reports it
         return None
-    if cache is not None and cache.has_model(digest(sha, code_version(session.plugin_versions()))):
-        return None
-    pm = session.pm
-    return Prefetch(path, sha, GuardedTask(lambda p: parse_limited(p, limits, pm), path, limits))
+    return Prefetch(path, sha, GuardedTask(_Parse(sha, config, cache), path, limits))

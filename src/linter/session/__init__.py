@@ -19,17 +19,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.core.catalogue import Catalogue
 from linter.core.config import Config
 from linter.core.findings import EvaluationResult
 from linter.core.hookspecs import ReporterFactory, RuleDefinition
-from linter.core.model import Document
-from linter.dsl import RulePack, load_packs
-from linter.dsl.pack import PackStore
 from linter.parse.documents import catalogue_of, parse_file, supported_formats
-from linter.session.plugin_manager import PluginLoadError, PluginManager, make_manager
+from linter.session.plugin_manager import PluginLoadError, PluginManager, make_manager, plugin_versions
+
+if TYPE_CHECKING:
+    from linter.core.model import Document
+    from linter.dsl import RulePack
+    from linter.dsl.pack import PackStore
 
 __all__ = ["PluginLoadError", "PluginManager", "Session"]
 
@@ -88,6 +90,8 @@ class Session:
 
         ``paths`` defaults to :meth:`rule_pack_paths` under the configuration's ``default-rules``.
         """
+        from linter.dsl import load_packs  # the rule language loads with the first packs, not with the plugins
+
         if paths is None:
             paths = self.rule_pack_paths(self.config.default_rules)
         return load_packs(paths, parse, functions=self.functions, tables=self.table_keys, store=store)
@@ -99,8 +103,7 @@ class Session:
 
     def plugin_versions(self) -> list[tuple[str, str | None]]:
         """(name, version) of every registered plugin, sorted: part of cache keys and of the log."""
-        out = [(name, getattr(self.pm.sources.get(name), "version", None)) for name, _ in self.pm.list_name_plugin()]
-        return sorted(out, key=lambda t: (t[0], t[1] or ""))
+        return plugin_versions(self.pm)
 
     # -- the pipeline ---------------------------------------------------------------------------
 

@@ -30,7 +30,6 @@ from typing import Any
 import pluggy
 
 from linter.core import hookspecs
-from linter.dsl.function_table import SPECIAL_FORMS, builtin_functions  # SPECIAL_FORMS: evaluated by the language
 
 # Built-in plugins, registered like any third-party one. Order matters only for
 # first-result hooks: later registrations are called first by pluggy.
@@ -104,6 +103,7 @@ def make_manager(
     disabled: Iterable[str] = (),
     plugins: Iterable[tuple[str, object]] = (),
     entry_points: bool = True,
+    functions: bool = True,
 ) -> PluginManager:
     """A manager with the hookspecs, the built-ins, ``plugins`` (name, module or object) given by a
     library caller, and (unless ``entry_points`` is false) the ``fiscal_lint`` entry points.
@@ -111,6 +111,9 @@ def make_manager(
     ``disabled`` (plus the comma-separated ``FISCAL_LINT_DISABLE_PLUGINS``) names
     plugins to leave out. A hook implementation whose name is not a known hook
     fails here, loudly, rather than being silently ignored: :class:`PluginLoadError`.
+
+    ``functions=False`` leaves the rule-function table empty (and the rule language unloaded): for a worker that
+    only parses (:mod:`linter.run.prefetch`), whose run builds the full manager itself.
     """
     blocked = set(disabled) | disabled_from_env()
     pm = PluginManager()
@@ -166,8 +169,15 @@ def make_manager(
         pm.sources[ep.name] = source
 
     _check_pending(pm)
-    _check_dsl_functions(pm)
+    if functions:
+        _check_dsl_functions(pm)
     return pm
+
+
+def plugin_versions(pm: PluginManager) -> list[tuple[str, str | None]]:
+    """(name, version) of every registered plugin, sorted: part of cache keys and of the log."""
+    out = [(name, getattr(pm.sources.get(name), "version", None)) for name, _ in pm.list_name_plugin()]
+    return sorted(out, key=lambda t: (t[0], t[1] or ""))
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -253,6 +263,8 @@ def _check_dsl_functions(pm: PluginManager) -> None:
     """Build the rule-function table into ``pm.dsl_functions``: the language's own functions, then every
     plugin's. Two plugins must not define the same name (nor a plugin one of the language's): say which two,
     at start-up."""
+    from linter.dsl.function_table import SPECIAL_FORMS, builtin_functions  # SPECIAL_FORMS: evaluated by the language
+
     owners: dict[str, tuple[str, Any]] = {name: (RULE_LANGUAGE, fn) for name, fn in builtin_functions().items()}
     for impl in reversed(pm.hook.fiscal_lint_dsl_functions.get_hookimpls()):  # registration order
         table = impl.function()
