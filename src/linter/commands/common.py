@@ -232,7 +232,7 @@ class Setup:
 
 def setup(args: argparse.Namespace, parse_early: list[Path] | None = None) -> Setup | int:
     """Configuration, the session (plugins) and rule packs, or the exit code of what went wrong (message printed).
-    ``parse_early``: the run's inputs, whose parse may start before the packs are loaded (:mod:`linter.run.prefetch`);
+    ``parse_early``: the run's inputs, whose parse may start before the plugins and packs are loaded (:mod:`linter.run.prefetch`);
     the caller closes ``Setup.prefetch``."""
     try:
         config = effective_config(args)
@@ -241,20 +241,17 @@ def setup(args: argparse.Namespace, parse_early: list[Path] | None = None) -> Se
         return EXIT_USAGE
     cache = Cache(config.effective_cache_dir(), config.cache_max_mb) if config.cache else None
     early = prefetch.start(parse_early, config, cache) if parse_early is not None else None
+    s: Setup | int = EXIT_NOT_CHECKED
     try:
         from linter.session import Session
 
         session = Session.build(config)  # a plugin that cannot be loaded stops the command (cli.main: one line, exit 2)
         s = _load(args, config, session, cache)
-    except BaseException:
-        if early is not None:
+    finally:
+        if early is not None and isinstance(s, int):  # no run will take its model
             early.close()
-        raise
-    if isinstance(s, int):
-        if early is not None:
-            early.close()
-        return s
-    s.prefetch = early
+    if isinstance(s, Setup):
+        s.prefetch = early
     return s
 
 
