@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from linter.core.exit_codes import EXIT_NOT_CHECKED, EXIT_OK
+
 if TYPE_CHECKING:
     import argparse
 
@@ -30,7 +32,6 @@ COMMANDS = (
     "linter.commands.cache",
 )
 
-EXIT_OK, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

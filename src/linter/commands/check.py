@@ -35,15 +35,14 @@ from linter.commands.common import (
     warn_unused,
 )
 from linter.commands.help_format import LineHelpFormatter
-from linter.core.baseline import BaselineError, load_baseline
 from linter.core.config import ConfigError
-from linter.core.results import EXIT_INTERRUPTED, FileResult, RunResult
-from linter.reporters.common import configure_display, pack_infos
-from linter.reporters.jsonl import ComplianceLog, JsonlReporter
-from linter.reporters.outputs import FileReporter
+from linter.core.exit_codes import EXIT_INTERRUPTED
 
 if TYPE_CHECKING:
     from linter.run.resume import ResumedReport, ResumeLog
+
+# The run's result types, the reporters and the compliance logs are imported in _run: a lone report's parse starts
+# (linter.run.prefetch) before they load.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -79,62 +78,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
 
 
-class _ReplacingLog(ComplianceLog):
-    """A jsonl output file (``-o`` / ``--report jsonl=``): the compliance log written as the run goes, replacing
-    what the file held (as every ``-o`` does)."""
-
-    def __init__(self, path: Path):
-        if path.parent and not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o644)
-
-
-class _Logs:
-    """Every compliance log of the run (``--log``, jsonl outputs to files), fed as the run goes. Opened when the
-    run starts (a run refused before, e.g. ``--resume`` with cross-document rules, leaves every file as it was).
-    A report skipped by ``--resume`` already has its records in the resumed log; any other log gets a copy of
-    them (under this run's id), so that each log holds every report exactly once."""
-
-    def __init__(self, targets: list[tuple[Path, str]], resume_log: ResumeLog | None,
-                 resumed: dict[Path, ResumedReport]):
-        self.targets = targets  # (file, "append" --log | "replace" a jsonl output | "continue" the resumed log)
-        self.resume_log = resume_log
-        self.reports = resumed
-        self.logs: list[tuple[ComplianceLog, bool]] = []  # (log, continues the resumed file)
-
-    def start(self, run: RunResult, files: int) -> None:
-        try:
-            for target, how in self.targets:
-                if how == "continue" and self.resume_log is not None:
-                    self.resume_log.cut_partial_tail()
-                log = _ReplacingLog(target) if how == "replace" else ComplianceLog(target)
-                self.logs.append((log, how == "continue"))
-        except OSError as exc:
-            raise ConfigError(f"无法打开日志 {exc.filename}：{exc.strerror}",
-                              f"cannot open the log {exc.filename}: {exc.strerror}") from None
-        for log, _ in self.logs:
-            log.start(run, files)
-
-    def file(self, run: RunResult, fr: FileResult) -> None:
-        for log, _ in self.logs:
-            log.file(run, fr)
-
-    def resumed(self, run: RunResult, path: Path) -> None:
-        for log, continuing in self.logs:
-            if not continuing:
-                for rec in self.reports[path].records:
-                    log.write({**rec, "run": run.run_id})
-
-    def finish(self, run: RunResult, interrupted: bool | None = None) -> None:
-        for log, _ in self.logs:
-            log.finish(run, interrupted)
-
-    def close(self) -> None:
-        for log, _ in self.logs:
-            log.close()
-
-
 def run(args: argparse.Namespace) -> int:
     s = setup(args, parse_early=list(args.files))
     if isinstance(s, int):
@@ -147,6 +90,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, s: Setup) -> int:
+    from linter.commands.compliance_logs import Logs
+    from linter.core.baseline import BaselineError, load_baseline
+    from linter.core.results import RunResult
+    from linter.reporters.common import configure_display, pack_infos
+    from linter.reporters.jsonl import ComplianceLog, JsonlReporter
+    from linter.reporters.outputs import FileReporter
     from linter.run.check import pack_info
     from linter.run.resume import read_log
 
@@ -222,7 +171,7 @@ def _run(args: argparse.Namespace, s: Setup) -> int:
         except OSError as exc:
             print(f"无法打开日志 / cannot open the log {config.log}: {exc.strerror}", file=sys.stderr)
             return EXIT_USAGE
-    fanout = _Logs(targets, resume_log, resumed) if targets else None
+    fanout = Logs(targets, resume_log, resumed) if targets else None
     try:
         result = execute(args, s, baseline, fanout, resume=resume)
     except ConfigError as exc:  # e.g. --resume with cross-document rules on several reports

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from linter.core.config import Config, ConfigError, apply_cli, load_config, split_prefixes
+from linter.core.config import FAIL_LEVELS, Config, ConfigError, apply_cli, load_config, split_prefixes
+from linter.core.exit_codes import EXIT_INTERRUPTED, EXIT_NOT_CHECKED
 from linter.core.limits import Limits, MiB
-from linter.core.results import EXIT_NOT_CHECKED, FAIL_LEVELS, FileResult, RunResult
 from linter.run import prefetch
 from linter.run.cache import Cache
 
 if TYPE_CHECKING:
     from linter.core.baseline import Baseline
+    from linter.core.results import FileResult, RunResult
     from linter.dsl import DslError, RulePack
     from linter.run.check import Progress as RunProgress
     from linter.run.prefetch import Prefetch
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 # (linter.run.prefetch) before it loads them, so that they load while the report is read.
 
 EXIT_USAGE = EXIT_NOT_CHECKED
-EXIT_INTERRUPTED = 130
 
 # The one table of exit codes (README.md "Exit codes" has the same rows): `check --help` prints it.
 EXIT_CODES = (

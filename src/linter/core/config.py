@@ -36,13 +36,15 @@ import hashlib
 import json
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.core.limits import Limits, MiB
+
+if TYPE_CHECKING:
+    import tomllib
 
 CONFIG_FILE = "fiscal-lint.toml"
 PYPROJECT = "pyproject.toml"
@@ -411,6 +413,8 @@ def _parse(path: Path) -> dict[str, Any]:
         raise ConfigError("配置文件不存在", "no such configuration file", path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"无法读取配置文件：{exc}", f"cannot read the configuration file: {exc}", path) from None
+    import tomllib  # with the first configuration file: a run without one does not load it
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

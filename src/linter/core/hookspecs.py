@@ -46,14 +46,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from linter.core.catalogue import TableSpec
-from linter.core.findings import EvaluationResult, RuleMeta
-from linter.core.limits import Limits
 from linter.core.markers import PROJECT, hookimpl, hookspec
-from linter.core.model import Document
-from linter.core.results import RunResult
+
+if TYPE_CHECKING:  # annotations only: a worker that only parses loads the plugins without the run's result types
+    from linter.core.catalogue import TableSpec
+    from linter.core.findings import EvaluationResult, RuleMeta
+    from linter.core.limits import Limits
+    from linter.core.model import Document
+    from linter.core.results import RunResult
 
 __all__ = [
     "PROJECT", "DslFunction", "Executor", "ExecutorFactory", "Reporter", "ReporterFactory", "RuleDefinition",

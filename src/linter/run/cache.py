@@ -45,10 +45,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from linter.core.findings import EvaluationResult
 from linter.core.model import SCHEMA_VERSION, Document
 
 if TYPE_CHECKING:
+    from linter.core.findings import EvaluationResult
     from linter.dsl.pack import PackStore
 
 CACHE_LAYOUT = "v1"  # bump when an entry's format changes
@@ -225,6 +225,8 @@ class Cache:
 
     # -- results -------------------------------------------------------------------------------
     def get_result(self, key: str) -> tuple[dict[str, Any], EvaluationResult] | None:
+        from linter.core.findings import EvaluationResult  # here: a worker that only parses never reads results
+
         data = self._read("results", key)
         if data is None:
             return None

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from linter.core.catalogue import Catalogue
 from linter.core.config import Config
-from linter.core.findings import EvaluationResult
 from linter.core.hookspecs import ReporterFactory, RuleDefinition
 from linter.parse.documents import catalogue_of, parse_file, supported_formats
 from linter.session.plugin_manager import PluginLoadError, PluginManager, make_manager, plugin_versions
 
 if TYPE_CHECKING:
+    from linter.core.findings import EvaluationResult
     from linter.core.model import Document
     from linter.dsl import RulePack
     from linter.dsl.pack import PackStore
@@ -114,6 +114,8 @@ class Session:
     def evaluate(self, document: Document, rules: Sequence[RuleDefinition]) -> EvaluationResult:
         """Every evaluator plugin over the document (the rule language is the built-in one), merged in
         plugin registration order."""
+        from linter.core.findings import EvaluationResult  # with the first evaluation: a parsing worker never needs it
+
         merged = EvaluationResult()
         results = self.pm.hook.fiscal_lint_evaluate(document=document, rules=list(rules), functions=self.functions)
         for result in reversed(results):
@@ -123,6 +125,8 @@ class Session:
 
     def evaluate_set(self, document: Document, rules: Sequence[RuleDefinition], partners: Any) -> EvaluationResult:
         """The cross-document rules of one report against the other reports of its set (``partners``)."""
+        from linter.core.findings import EvaluationResult
+
         merged = EvaluationResult()
         results = self.pm.hook.fiscal_lint_evaluate_set(
             document=document, rules=list(rules), functions=self.functions, partners=partners
