@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     status = 0
     written: set[Path] = set()
+    gc.freeze()  # start-up's objects out of the collector's sight: the workers' collections leave their pages shared
     for path in files:
         try:
             document = parse_one(path, limits, session)

@@ -14,6 +14,7 @@ Nothing is started where it cannot help: several inputs (the workers already kee
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -85,4 +86,7 @@ def start(paths: list[Path], config: Config, cache: Cache | None) -> Prefetch | 
         sha = hashlib.sha256(read_input(path)).hexdigest()
     except (OSError, InputError):  # the run reports it
         return None
+    # what start-up made lives as long as the process: out of the collector's sight before the fork, the worker's
+    # collections neither walk it nor write to its pages (each write a copy-on-write fault): 25 ms of a 14-page parse
+    gc.freeze()
     return Prefetch(path, sha, GuardedTask(_Parse(sha, config, cache), path, limits))
