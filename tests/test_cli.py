@@ -14,6 +14,13 @@ def test_version() -> None:
     assert result.stdout.startswith("fiscal-lint ")
 
 
+def test_version_loads_no_command() -> None:
+    from linter.cli import build_parser
+
+    assert "check" not in build_parser(["--version"]).format_help()
+    assert "check" in build_parser([]).format_help()  # without arguments: every command, for the help
+
+
 def test_parse_writes_validated_model_with_chinese_unescaped(tmp_path: Path, fixture_pdf: Path) -> None:
     out = tmp_path / "model.json"
     result = run_cli("parse", fixture_pdf, "-o", out)

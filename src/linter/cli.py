@@ -49,7 +49,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fiscal-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     named = f"linter.commands.{argv[0]}" if argv else None
-    for modname in (named,) if named in COMMANDS else COMMANDS:
+    # `--version` first prints and exits before any command is looked at: it loads none
+    wanted = () if argv and argv[0] == "--version" else (named,) if named in COMMANDS else COMMANDS
+    for modname in wanted:
         try:
             module = import_module(modname)
         except ModuleNotFoundError as exc:
