@@ -13,6 +13,7 @@ worker): the decompressed size of one stream, the number of pages, and the objec
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import pickle
@@ -84,17 +85,28 @@ def worker_died(exitcode: int | None, limits: Limits) -> InputError:
 # ---- the worker runner ----------------------------------------------------------------------------
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this worker when the run that forked it dies (SIGKILL, the OOM killer): an orphan
-    would go on parsing, then block for ever on a result nobody reads. Linux only (prctl PR_SET_PDEATHSIG)."""
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, or None off Linux. Looked up in the process that forks the workers, before it forks: each
+    worker would otherwise import ctypes and open libc again (4 ms a file)."""
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
+        return None
+    return prctl
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the run that forked it dies (SIGKILL, the OOM killer): an orphan
+    would go on parsing, then block for ever on a result nobody reads. Linux only (prctl PR_SET_PDEATHSIG)."""
+    prctl = _prctl()
+    if prctl is None:
         return
+    prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the run died before the request took effect
         os._exit(1)
 
@@ -126,6 +138,7 @@ def _context() -> Any:
 
 def _start(ctx: Any, work: Callable[[Any], Any], job: Any, limits: Limits) -> tuple[Connection, Any, float]:
     """Fork a worker for ``work(job)``: the end of the pipe its outcome comes through, the process, the deadline."""
+    _prctl()  # once, here: the worker inherits it
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_worker_main, args=(sender, work, job, limits, os.getpid()), daemon=True)
     proc.start()
