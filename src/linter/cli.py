@@ -33,7 +33,6 @@ COMMANDS = (
 )
 
 
-
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The command line's parser. Given the arguments, only the command they name is loaded (each command
     module imports what it runs on; ``check`` should not wait for the others'); without one, every command."""

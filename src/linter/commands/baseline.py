@@ -25,7 +25,7 @@ from linter.core.baseline import (
     load_baseline,
     make_entries,
 )
-from linter.core.results import EXIT_NOT_CHECKED, EXIT_OK
+from linter.core.exit_codes import EXIT_NOT_CHECKED, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:

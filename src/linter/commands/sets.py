@@ -20,7 +20,8 @@ from typing import Any
 from linter.commands.common import EXIT_USAGE, add_config_options, add_limit_options, setup
 from linter.commands.help_format import LineHelpFormatter
 from linter.core.config import ConfigError
-from linter.core.results import EXIT_FINDINGS, EXIT_NOT_CHECKED, EXIT_OK, FileResult
+from linter.core.exit_codes import EXIT_FINDINGS, EXIT_NOT_CHECKED, EXIT_OK
+from linter.core.results import FileResult
 from linter.core.sets import Grouping, discover_set_config, group
 from linter.reporters.common import display_path
 from linter.run.check import run_check

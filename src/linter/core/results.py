@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from linter.core.baseline import Baseline, fingerprint
-from linter.core.config import FAIL_LEVELS, Config  # noqa: F401 - FAIL_LEVELS: part of this module's names
+from linter.core.config import Config
 from linter.core.errors import InputError
-from linter.core.exit_codes import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_NOT_CHECKED, EXIT_OK  # noqa: F401 - the same
+from linter.core.exit_codes import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_NOT_CHECKED, EXIT_OK
 from linter.core.findings import SEVERITIES, STATUSES, EvaluationResult, Finding, PackInfo, RuleMeta
 from linter.core.model import Document
 from linter.core.sets import Grouping

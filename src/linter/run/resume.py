@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from linter.core.config import ConfigError
+from linter.core.exit_codes import EXIT_FINDINGS, EXIT_NOT_CHECKED, EXIT_OK
 from linter.core.findings import SEVERITIES
-from linter.core.results import EXIT_FINDINGS, EXIT_NOT_CHECKED, EXIT_OK
 
 
 @dataclass

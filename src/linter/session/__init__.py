@@ -114,24 +114,21 @@ class Session:
     def evaluate(self, document: Document, rules: Sequence[RuleDefinition]) -> EvaluationResult:
         """Every evaluator plugin over the document (the rule language is the built-in one), merged in
         plugin registration order."""
-        from linter.core.findings import EvaluationResult  # with the first evaluation: a parsing worker never needs it
-
-        merged = EvaluationResult()
-        results = self.pm.hook.fiscal_lint_evaluate(document=document, rules=list(rules), functions=self.functions)
-        for result in reversed(results):
-            if result is not None:
-                merged.merge(result)
-        return merged
+        return _merged(self.pm.hook.fiscal_lint_evaluate(document=document, rules=list(rules), functions=self.functions))
 
     def evaluate_set(self, document: Document, rules: Sequence[RuleDefinition], partners: Any) -> EvaluationResult:
         """The cross-document rules of one report against the other reports of its set (``partners``)."""
-        from linter.core.findings import EvaluationResult
-
-        merged = EvaluationResult()
-        results = self.pm.hook.fiscal_lint_evaluate_set(
+        return _merged(self.pm.hook.fiscal_lint_evaluate_set(
             document=document, rules=list(rules), functions=self.functions, partners=partners
-        )
-        for result in reversed(results):
-            if result is not None:
-                merged.merge(result)
-        return merged
+        ))
+
+
+def _merged(results: list[EvaluationResult | None]) -> EvaluationResult:
+    """The evaluator plugins' results merged in registration order (pluggy returns them last registered first)."""
+    from linter.core.findings import EvaluationResult  # with the first evaluation: a parsing worker never needs it
+
+    merged = EvaluationResult()
+    for result in reversed(results):
+        if result is not None:
+            merged.merge(result)
+    return merged
